@@ -1,0 +1,18 @@
+// Training: Learner, callbacks, metrics and fastai's vision_learner.
+export { Learner, type LearnerOptions, type LossFunction } from "./learner.js";
+export { visionLearner, createHead, createBody, type VisionLearnerOptions } from "./vision.js";
+export {
+  Callback,
+  CancelBatchError,
+  CancelTrainError,
+  CancelValidateError,
+  CancelEpochError,
+  CancelFitError,
+  trainingEvents,
+  type TrainingEvent,
+} from "./callback.js";
+export { accuracy, errorRate, WeightedMean, type Metric } from "./metrics.js";
+export { Recorder, type EpochRow } from "./recorder.js";
+export { ProgressCallback, tableLogger, formatTime, formatTableLine, rowCells, type EpochLogger } from "./progress.js";
+export { fastaiAdam, fastaiSgd, parameterGroups, type OptimizerFactory } from "./optimizers.js";
+export { SmoothedValue } from "./smoother.js";

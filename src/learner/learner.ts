@@ -1,0 +1,243 @@
+// Learner: the training loop, as fastai's. The loop itself is short; recording, progress,
+// schedules and early stopping are callbacks on its events.
+import type { DataLoaders } from "../data/index.js";
+import type { Module } from "../nn/index.js";
+import { F, noGrad, tidy, type MemoryFormat, type Optimizer, type Tensor } from "../torch/index.js";
+import {
+  CancelBatchError,
+  CancelEpochError,
+  CancelFitError,
+  CancelTrainError,
+  CancelValidateError,
+  type Callback,
+  type TrainingEvent,
+} from "./callback.js";
+import { WeightedMean, type Metric } from "./metrics.js";
+import { fastaiAdam, parameterGroups, type OptimizerFactory } from "./optimizers.js";
+import { ProgressCallback, type EpochLogger } from "./progress.js";
+import { Recorder } from "./recorder.js";
+
+export type LossFunction = (prediction: Tensor, target: Tensor) => Tensor;
+
+export interface LearnerOptions {
+  /** Default: cross-entropy with mean reduction (fastai's CrossEntropyLossFlat). */
+  lossFunc?: LossFunction;
+  /** Default: fastai's Adam (betas 0.9/0.99, eps 1e-5, decoupled weight decay). */
+  optFunc?: OptimizerFactory;
+  /** Default learning rate; 1e-3 as fastai. */
+  lr?: number;
+  /** Weight decay; 0.01 as fastai. */
+  wd?: number;
+  /** Apply weight decay to BatchNorm and bias parameters too; false as fastai. */
+  wdBnBias?: boolean;
+  metrics?: readonly Metric[];
+  callbacks?: readonly Callback[];
+  /** Receives each finished epoch's row; default prints fastai's table to stdout. */
+  logger?: EpochLogger;
+  /** Draw a batch progress bar on stderr; default: when stderr is a TTY. */
+  showProgress?: boolean;
+  /** Memory layout of model and batches; "channels_last" can be faster on CPU. Default "contiguous". */
+  memoryFormat?: MemoryFormat;
+  /** Where the model and batches live ("cpu", "cuda"); default "cpu". */
+  device?: string;
+}
+
+export class Learner {
+  readonly model: Module;
+  readonly dls: DataLoaders;
+  readonly lossFunc: LossFunction;
+  readonly optFunc: OptimizerFactory;
+  readonly metrics: readonly Metric[];
+  readonly recorder: Recorder;
+  readonly memoryFormat: MemoryFormat;
+  readonly device: string;
+  lr: number;
+  wd: number;
+  wdBnBias: boolean;
+  optimizer: Optimizer | null = null;
+
+  // State of the loop, read by callbacks.
+  epoch = 0;
+  nEpoch = 0;
+  iteration = 0;
+  nIteration = 0;
+  training = false;
+  input: Tensor | null = null;
+  target: Tensor | null = null;
+  prediction: Tensor | null = null;
+  loss: Tensor | null = null;
+  lossValue = Number.NaN;
+  batchSize = 0;
+
+  private callbackList: Callback[] = [];
+  private fitting = false;
+
+  constructor(dls: DataLoaders, model: Module, options: LearnerOptions = {}) {
+    this.dls = dls;
+    this.model = model;
+    this.lossFunc = options.lossFunc ?? ((prediction, target) => F.crossEntropy(prediction, target));
+    this.optFunc = options.optFunc ?? fastaiAdam;
+    this.lr = options.lr ?? 1e-3;
+    this.wd = options.wd ?? 0.01;
+    this.wdBnBias = options.wdBnBias ?? false;
+    this.metrics = options.metrics ?? [];
+    this.memoryFormat = options.memoryFormat ?? "contiguous";
+    this.device = options.device ?? "cpu";
+
+    if (this.device !== "cpu") this.model.toDevice(this.device);
+    if (this.memoryFormat !== "contiguous") this.model.toMemoryFormat(this.memoryFormat);
+
+    this.recorder = new Recorder();
+    const progress = new ProgressCallback({ logger: options.logger, showProgress: options.showProgress ?? Boolean(process.stderr.isTTY) });
+    this.addCallbacks([this.recorder, progress, ...(options.callbacks ?? [])]);
+  }
+
+  get callbacks(): readonly Callback[] {
+    return this.callbackList;
+  }
+
+  addCallbacks(callbacks: readonly Callback[]): void {
+    this.callbackList = [...this.callbackList, ...callbacks].sort((a, b) => a.order - b.order);
+  }
+
+  removeCallback(callback: Callback): void {
+    this.callbackList = this.callbackList.filter((existing) => existing !== callback);
+  }
+
+  /** Creates the optimizer over the model's parameters (fastai's create_opt). */
+  createOptimizer(): Optimizer {
+    this.optimizer = this.optFunc(parameterGroups(this.model, { wd: this.wd, wdBnBias: this.wdBnBias }), this.lr);
+    return this.optimizer;
+  }
+
+  /** Trains for nEpoch epochs at a constant learning rate, as fastai's Learner.fit. */
+  async fit(nEpoch: number, lr?: number, { wd, callbacks = [] }: { wd?: number; callbacks?: readonly Callback[] } = {}): Promise<void> {
+    if (!Number.isInteger(nEpoch) || nEpoch < 1) throw new RangeError(`fit: epoch count must be a positive integer, got ${nEpoch}`);
+    if (lr !== undefined && !(lr > 0)) throw new RangeError(`fit: lr must be a positive number, got ${lr}`);
+    if (this.fitting) throw new Error("fit: this Learner is already fitting; one fit at a time");
+
+    this.fitting = true;
+    this.addCallbacks(callbacks);
+    try {
+      if (wd !== undefined && wd !== this.wd) {
+        this.wd = wd;
+        this.optimizer = null;
+      }
+      if (lr !== undefined) this.lr = lr;
+      if (!this.optimizer) this.createOptimizer();
+      this.optimizer!.setHyperparameters({ lr: this.lr });
+      this.nEpoch = nEpoch;
+      await this.withEvents("Fit", CancelFitError, async () => {
+        for (this.epoch = 0; this.epoch < nEpoch; this.epoch++) await this.withEvents("Epoch", CancelEpochError, () => this.doEpoch());
+      });
+    } finally {
+      for (const callback of callbacks) this.removeCallback(callback);
+      this.fitting = false;
+    }
+  }
+
+  /** Evaluates the model on the validation set: loss and metrics, as fastai's validate. */
+  async validate(): Promise<{ validLoss: number; metrics: Record<string, number> }> {
+    if (this.fitting) throw new Error("validate: this Learner is fitting; validate after fit returns");
+    const loss = new WeightedMean();
+    const metricMeans = this.metrics.map(() => new WeightedMean());
+    this.training = false;
+    this.model.eval();
+    await this.runBatches(this.dls.valid, () => undefined, () => {
+      loss.add(this.lossValue, this.batchSize);
+      this.metrics.forEach((metric, i) => metricMeans[i].add(metric.batchMean(this.prediction!, this.target!), this.batchSize));
+    });
+    const metrics = Object.fromEntries(this.metrics.map((metric, i) => [metric.name, metricMeans[i].value]));
+    return { validLoss: loss.value, metrics };
+  }
+
+  dispatch(event: TrainingEvent): void {
+    for (const callback of this.callbackList) {
+      if (this.training ? !callback.runTrain : !callback.runValid) continue;
+      callback[event]?.(this);
+    }
+  }
+
+  private async withEvents(
+    kind: "Fit" | "Epoch" | "Train" | "Validate",
+    cancel: new (...args: never[]) => Error,
+    body: () => Promise<void> | void,
+  ): Promise<void> {
+    this.dispatch(`before${kind}` as TrainingEvent);
+    try {
+      await body();
+    } catch (error) {
+      if (!(error instanceof cancel)) throw error;
+      this.dispatch(`afterCancel${kind}` as TrainingEvent);
+    }
+    this.dispatch(`after${kind}` as TrainingEvent);
+  }
+
+  private async doEpoch(): Promise<void> {
+    await this.withEvents("Train", CancelTrainError, async () => {
+      this.training = true;
+      this.model.train();
+      await this.runBatches(this.dls.train, () => this.dispatch("beforeBatch"), () => this.dispatch("afterBatch"));
+    });
+    await this.withEvents("Validate", CancelValidateError, async () => {
+      this.training = false;
+      this.model.eval();
+      await this.runBatches(this.dls.valid, () => this.dispatch("beforeBatch"), () => this.dispatch("afterBatch"));
+    });
+  }
+
+  private async runBatches(loader: Iterable<{ x: Tensor; y: Tensor }> & { length: number }, before: () => void, after: (learner: Learner) => void): Promise<void> {
+    this.nIteration = loader.length;
+    this.iteration = 0;
+    for (const batch of loader) {
+      try {
+        this.oneBatch(batch.x, batch.y, before, after);
+      } finally {
+        batch.x.dispose();
+        batch.y.dispose();
+      }
+      this.iteration += 1;
+      // Yield to the event loop now and then so signals and timers are served during long epochs.
+      if (this.iteration % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private oneBatch(x: Tensor, y: Tensor, before: () => void, after: (learner: Learner) => void): void {
+    // Validation records no graph; grad mode is set per batch because runBatches awaits between batches.
+    const run = this.training ? (fn: () => void) => fn() : (fn: () => void) => noGrad(fn);
+    run(() => tidy(() => {
+      this.input = this.placeBatch(x);
+      this.target = this.device === "cpu" ? y : y.to(null, this.device);
+      this.batchSize = y.shape[0];
+      try {
+        before();
+        this.prediction = this.model.forward(this.input); // [B, classes]
+        this.dispatch("afterPred");
+        this.loss = this.lossFunc(this.prediction, this.target); // []
+        this.lossValue = this.loss.item();
+        this.dispatch("afterLoss");
+        if (this.training) this.backwardAndStep();
+      } catch (error) {
+        if (!(error instanceof CancelBatchError)) throw error;
+        this.dispatch("afterCancelBatch");
+      }
+      after(this);
+      this.input = this.target = this.prediction = this.loss = null;
+    }));
+  }
+
+  private backwardAndStep(): void {
+    this.dispatch("beforeBackward");
+    this.loss!.backward();
+    this.dispatch("afterBackward");
+    this.dispatch("beforeStep");
+    this.optimizer!.step();
+    this.dispatch("afterStep");
+    this.optimizer!.zeroGrad();
+  }
+
+  private placeBatch(x: Tensor): Tensor {
+    const placed = this.device === "cpu" ? x : x.to(null, this.device);
+    return this.memoryFormat === "contiguous" ? placed : placed.contiguous(this.memoryFormat);
+  }
+}
