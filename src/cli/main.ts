@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// The residual-lab command.
+import { infoCommand, infoHelp } from "./info-command.js";
+import { startCommand, startHelp } from "./start-command.js";
+import { trainCommand, trainHelp } from "./train-command.js";
+import { UsageError } from "./usage-error.js";
+
+const commands: Record<string, { run: (args: string[]) => Promise<void> | void; help: string }> = {
+  train: { run: trainCommand, help: trainHelp },
+  info: { run: infoCommand, help: infoHelp },
+  start: { run: startCommand, help: startHelp },
+};
+
+const overview = `Usage: residual-lab COMMAND [options]
+
+Commands:
+  start    train the seed recipe (ResNet-18 on MNIST, fit(4, 1e-3), batch 32)
+  train    train a ResNet or its plain twin on MNIST, Fashion-MNIST or an IDX folder
+  info     versions, libtorch, threads and CPU features
+
+Run 'residual-lab COMMAND --help' for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(overview + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command '${name}'; expected one of: ${Object.keys(commands).join(", ")}`);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(command.help + "\n");
+    return 0;
+  }
+  await command.run(args);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`residual-lab: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    // Errors from files and libtorch carry their own explanation; a stack helps only with bugs.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`residual-lab: ${message}\n`);
+    if (process.env.RESIDUAL_LAB_DEBUG) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,141 @@
+// `residual-lab train`: fastai's fit on an MNIST-style dataset, printing the per-epoch table.
+import { DataLoaders, loadDatasetByName } from "../data/index.js";
+import { accuracy, visionLearner, tableLogger, type EpochLogger, type EpochRow } from "../learner/index.js";
+import { resnet18, resnet34, type ResNetArchitecture } from "../models/index.js";
+import { defaultThreadCount, manualSeed, runtimeInfo, setNumThreads } from "../torch/index.js";
+import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, positiveNumber, UsageError } from "./usage-error.js";
+
+export const trainHelp = `Usage: residual-lab train [options]
+
+Trains a ResNet with fastai's vision_learner and fit (Adam, constant learning rate) and prints
+fastai's table: epoch, train_loss, valid_loss, accuracy, time. Defaults are the seed recipe.
+
+Options:
+  --model NAME          resnet18 (default) or resnet34
+  --dataset NAME        mnist (default), fashion-mnist, or a folder of IDX files
+  --epochs N            epochs to train (default 4)
+  --lr RATE             learning rate (default 1e-3)
+  --bs N                batch size (default 32)
+  --seed N              seed for initialisation, shuffling and dropout (default 0)
+  --threads N           libtorch threads (default: one per core)
+  --train-limit N       train on the first N training images only
+  --valid-limit N       validate on the first N test images only
+  --plain               train the plain twin: every shortcut removed
+  --channels-last       use the channels_last memory format
+  --device NAME         cpu (default) or cuda
+  --json                one JSON object per epoch on stdout (epoch, train_loss, valid_loss,
+                        accuracy, seconds); the table goes to stderr`;
+
+const architectures: Record<string, ResNetArchitecture> = { resnet18, resnet34 };
+
+export interface TrainSettings {
+  model: string;
+  dataset: string;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  seed: number;
+  threads: number;
+  trainLimit?: number;
+  validLimit?: number;
+  plain: boolean;
+  channelsLast: boolean;
+  device: string;
+  json: boolean;
+}
+
+export function parseTrainFlags(args: string[]): TrainSettings {
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      model: { type: "string" },
+      dataset: { type: "string" },
+      epochs: { type: "string" },
+      lr: { type: "string" },
+      bs: { type: "string" },
+      seed: { type: "string" },
+      threads: { type: "string" },
+      "train-limit": { type: "string" },
+      "valid-limit": { type: "string" },
+      plain: { type: "boolean" },
+      "channels-last": { type: "boolean" },
+      device: { type: "string" },
+      json: { type: "boolean" },
+    },
+    "train",
+  );
+  if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'`);
+
+  return {
+    model: oneOf(values.model, Object.keys(architectures), "--model") ?? "resnet18",
+    dataset: values.dataset ?? "mnist",
+    epochs: positiveInteger(values.epochs, "--epochs") ?? 4,
+    lr: positiveNumber(values.lr, "--lr") ?? 1e-3,
+    batchSize: positiveInteger(values.bs, "--bs") ?? 32,
+    seed: nonNegativeInteger(values.seed, "--seed") ?? 0,
+    threads: positiveInteger(values.threads, "--threads") ?? defaultThreadCount(),
+    trainLimit: positiveInteger(values["train-limit"], "--train-limit"),
+    validLimit: positiveInteger(values["valid-limit"], "--valid-limit"),
+    plain: values.plain ?? false,
+    channelsLast: values["channels-last"] ?? false,
+    device: oneOf(values.device, ["cpu", "cuda"], "--device") ?? "cpu",
+    json: values.json ?? false,
+  };
+}
+
+/** The JSON line of one epoch, with the field names fastai's table uses. */
+export function epochJson(row: EpochRow): string {
+  return JSON.stringify({
+    epoch: row.epoch,
+    train_loss: row.trainLoss,
+    valid_loss: row.validLoss,
+    accuracy: row.metrics.accuracy,
+    seconds: row.seconds,
+  });
+}
+
+function jsonLogger(): EpochLogger {
+  const table = tableLogger(process.stderr);
+  return {
+    header: table.header,
+    row: (row, columns) => {
+      table.row(row, columns);
+      process.stdout.write(epochJson(row) + "\n");
+    },
+  };
+}
+
+/** Trains as the settings say and returns the table's rows. */
+export async function train(settings: TrainSettings, logger?: EpochLogger): Promise<EpochRow[]> {
+  if (settings.device === "cuda" && !runtimeInfo().cudaAvailable) {
+    throw new UsageError("--device cuda: this libtorch build has no CUDA device available; use --device cpu");
+  }
+  setNumThreads(settings.threads);
+  manualSeed(settings.seed);
+
+  process.stderr.write(`loading ${settings.dataset}\n`);
+  const { train: trainSet, valid: validSet } = loadDatasetByName(settings.dataset, { train: settings.trainLimit, valid: settings.validLimit });
+  if (trainSet.length < settings.batchSize) {
+    throw new UsageError(`--bs ${settings.batchSize} exceeds the ${trainSet.length} training images: no full batch to train on`);
+  }
+  const dls = DataLoaders.fromDatasets(trainSet, validSet, { batchSize: settings.batchSize, seed: settings.seed });
+
+  const learn = visionLearner(dls, architectures[settings.model], {
+    metrics: [accuracy],
+    plain: settings.plain,
+    memoryFormat: settings.channelsLast ? "channels_last" : "contiguous",
+    device: settings.device,
+    logger: logger ?? (settings.json ? jsonLogger() : tableLogger()),
+  });
+  const twin = settings.plain ? " (plain twin)" : "";
+  process.stderr.write(
+    `training ${settings.model}${twin} on ${trainSet.length} images, validating on ${validSet.length}: ` +
+      `fit(${settings.epochs}, ${settings.lr}), batch size ${settings.batchSize}, seed ${settings.seed}, ${settings.threads} threads\n`,
+  );
+  await learn.fit(settings.epochs, settings.lr);
+  return learn.recorder.rows;
+}
+
+export async function trainCommand(args: string[]): Promise<void> {
+  await train(parseTrainFlags(args));
+}

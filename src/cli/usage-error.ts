@@ -1,0 +1,55 @@
+// Command-line errors: a bad flag or value prints one line and exits with status 2.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses flags strictly; an unknown flag or a missing value becomes a UsageError. */
+export function parseFlags<T extends FlagOptions>(args: string[], options: T, command: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    // Node's messages add advice about positionals after the first sentence; keep the first.
+    const firstSentence = (error as Error).message.split(/\.\s/)[0].replace(/\.$/, "");
+    throw new UsageError(`${command}: ${firstSentence}`);
+  }
+}
+
+/** Reads a positive integer flag; undefined when the flag is absent. */
+export function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`${flag} expects a positive integer, got '${value}'`);
+  }
+  return number;
+}
+
+/** Reads a non-negative integer flag (seeds). */
+export function nonNegativeInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) throw new UsageError(`${flag} expects a non-negative integer, got '${value}'`);
+  return number;
+}
+
+/** Reads a positive finite number flag (learning rates). */
+export function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} expects a positive number, got '${value}'`);
+  return number;
+}
+
+/** Reads a flag whose value must be one of `choices`. */
+export function oneOf<C extends string>(value: string | undefined, choices: readonly C[], flag: string): C | undefined {
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${flag} expects one of ${choices.join(", ")}, got '${value}'`);
+  return value as C;
+}
