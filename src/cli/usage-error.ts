@@ -11,7 +11,11 @@ export class UsageError extends Error {
 export type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 
 /** Parses flags strictly; an unknown flag or a missing value becomes a UsageError. */
-export function parseFlags<T extends FlagOptions>(args: string[], options: T, command: string) {
+export function parseFlags<T extends FlagOptions>(
+  args: string[],
+  options: T,
+  command: string,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
