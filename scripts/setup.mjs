@@ -1,6 +1,7 @@
 // Brings a checkout to a runnable state, doing only what is missing: npm packages, libtorch,
 // the native addon build and the TypeScript build. `npm start`, `npm test` and `npm run bench`
-// call it first, so a fresh machine needs no other step. Flags: --python-torch also installs
+// call it first, so a fresh machine needs no other step. On Debian as root it installs
+// libtorch-dev and dataset-fashion-mnist with apt-get when they are missing. Flags: --python-torch also installs
 // Debian's python3-torch and python3-torchvision (the benchmark's peer).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -55,10 +56,13 @@ function aptInstall(packages) {
   run("apt-get", ["install", "-y", "--no-install-recommends", ...packages], { env: environment });
 }
 
+const fashionMnistFolder = "/usr/share/datasets/fashion-mnist";
+
 function ensureLibtorch() {
   let libtorch = findLibtorch();
   if (!libtorch && isDebianRoot()) {
-    aptInstall(["libtorch-dev"]);
+    // Fashion-MNIST comes along in the same apt run when it is missing too.
+    aptInstall(["libtorch-dev", ...(existsSync(fashionMnistFolder) ? [] : ["dataset-fashion-mnist"])]);
     libtorch = findLibtorch();
   }
   if (!libtorch) throw new Error(missingLibtorchMessage);
@@ -66,6 +70,16 @@ function ensureLibtorch() {
   const record = JSON.stringify(libtorch, null, 2) + "\n";
   if (!existsSync(recordPath) || readFileSync(recordPath, "utf8") !== record) writeFileSync(recordPath, record);
   return libtorch;
+}
+
+/** Fashion-MNIST from Debian's dataset-fashion-mnist; without it, its tests and experiments are skipped. */
+function ensureFashionMnist() {
+  if (existsSync(fashionMnistFolder)) return;
+  if (!isDebianRoot()) {
+    log(`Fashion-MNIST not found at ${fashionMnistFolder}: install dataset-fashion-mnist or pass --dataset FOLDER`);
+    return;
+  }
+  aptInstall(["dataset-fashion-mnist"]);
 }
 
 function ensurePythonTorch() {
@@ -106,6 +120,7 @@ function ensureTypeScriptBuild() {
 try {
   ensureNpmPackages();
   const libtorch = ensureLibtorch();
+  ensureFashionMnist();
   if (process.argv.includes("--python-torch")) ensurePythonTorch();
   ensureAddon(libtorch);
   ensureTypeScriptBuild();
