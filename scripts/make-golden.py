@@ -10,8 +10,8 @@ running it again writes the same file. Each op case stores its inputs, the outpu
 random weight tensor for each differentiable output, and the gradients of
 sum(output * weight) over those outputs with respect to each differentiable input.
 Tensors are stored as {"shape", "dtype", "values"} with the values flattened in row-major
-order. Python writes each float64 in its shortest round-trip form, so the JSON holds the
-exact values.
+order. Python writes each float64 in its shortest round-trip form, so the JSON contains
+the exact values.
 """
 
 import json
@@ -47,7 +47,7 @@ def encode(tensor):
 
 
 class Inputs:
-    """Draws every input from one seeded generator, so the fixture is reproducible."""
+    """Seeded source of every input, which makes the fixture reproducible."""
 
     def __init__(self, seed):
         self.generator = torch.Generator().manual_seed(seed)
@@ -72,8 +72,8 @@ def record_op(cases, inputs, name, op, values, forward, differentiable=(), optio
     """Run one op case in PyTorch and append its inputs, outputs and gradients to cases.
 
     forward takes the inputs as keyword arguments and returns a dict of named outputs.
-    Outputs that require gradients each get a random weight tensor; the gradients are those
-    of the sum of (output * weight) over those outputs.
+    Each output that requires gradients gets a random weight tensor of its shape. The stored
+    gradients are those of the sum of (output * weight) over these outputs.
     """
     leaves = {}
     for key, value in values.items():
@@ -370,10 +370,10 @@ def record_arithmetic(cases, inputs):
     )
 
 
-def run_optimizer(inputs_by_name, spec):
-    """Train the tiny regression problem for OPTIMIZER_STEPS steps; return the step records."""
-    weight = inputs_by_name["weight"].clone().requires_grad_(True)
-    bias = inputs_by_name["bias"].clone().requires_grad_(True)
+def run_optimizer(problem, spec):
+    """Train the regression problem for OPTIMIZER_STEPS steps and return the loss and parameters of each step."""
+    weight = problem["weight"].clone().requires_grad_(True)
+    bias = problem["bias"].clone().requires_grad_(True)
     parameters = {"weight": weight, "bias": bias}
     groups = [
         {"params": [parameters[name] for name in group["params"]], "weight_decay": group["weightDecay"]}
@@ -400,8 +400,8 @@ def run_optimizer(inputs_by_name, spec):
                     group["betas"] = (change["momentum"], group["betas"][1])
 
         optimizer.zero_grad(set_to_none=True)
-        prediction = torch.matmul(inputs_by_name["x"], weight.t()) + bias  # [4, 3]
-        loss = ((prediction - inputs_by_name["y"]) ** 2).mean()
+        prediction = torch.matmul(problem["x"], weight.t()) + bias  # [4, 3]
+        loss = ((prediction - problem["y"]) ** 2).mean()
         loss.backward()
         optimizer.step()
         steps.append({"loss": loss.item(), "weight": encode(weight), "bias": encode(bias)})
@@ -506,7 +506,7 @@ def main():
 
     fixture = {
         "header": {
-            "description": "PyTorch reference values for test/torch; gradients are of sum(output * outputWeights) over the outputs that have weights.",
+            "description": "PyTorch reference values for test/torch. Gradients are those of sum(output * outputWeights) over the outputs that have weights.",
             "command": COMMAND,
             "torch": torch.__version__,
             "python": platform.python_version(),

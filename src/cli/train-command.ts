@@ -1,6 +1,8 @@
 // `residual-lab train`: fastai's fit on an MNIST-style dataset, printing the per-epoch table.
 import { DataLoaders, loadDatasetByName } from "../data/index.js";
-import { accuracy, visionLearner, tableLogger, type EpochLogger, type EpochRow } from "../learner/index.js";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { accuracy, CheckpointCallback, visionLearner, tableLogger, type EpochLogger, type EpochRow, type Learner } from "../learner/index.js";
 import { resnet18, resnet34, type ResNetArchitecture } from "../models/index.js";
 import { defaultThreadCount, manualSeed, runtimeInfo, setNumThreads } from "../torch/index.js";
 import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, positiveNumber, UsageError } from "./usage-error.js";
@@ -24,7 +26,10 @@ Options:
   --channels-last       use the channels_last memory format
   --device NAME         cpu (default) or cuda
   --json                one JSON object per epoch on stdout (epoch, train_loss, valid_loss,
-                        accuracy, seconds); the table goes to stderr`;
+                        accuracy, seconds); the table goes to stderr
+  --checkpoint FILE     checkpoint written after every epoch (default:
+                        runs/train/MODEL[-plain]-DATASET-seedN.safetensors)
+  --resume              continue from the checkpoint's last finished epoch`;
 
 const architectures: Record<string, ResNetArchitecture> = { resnet18, resnet34 };
 
@@ -42,6 +47,8 @@ export interface TrainSettings {
   channelsLast: boolean;
   device: string;
   json: boolean;
+  checkpoint?: string;
+  resume?: boolean;
 }
 
 export function parseTrainFlags(args: string[]): TrainSettings {
@@ -61,6 +68,8 @@ export function parseTrainFlags(args: string[]): TrainSettings {
       "channels-last": { type: "boolean" },
       device: { type: "string" },
       json: { type: "boolean" },
+      checkpoint: { type: "string" },
+      resume: { type: "boolean" },
     },
     "train",
   );
@@ -80,7 +89,23 @@ export function parseTrainFlags(args: string[]): TrainSettings {
     channelsLast: values["channels-last"] ?? false,
     device: oneOf(values.device, ["cpu", "cuda"], "--device") ?? "cpu",
     json: values.json ?? false,
+    checkpoint: values.checkpoint,
+    resume: values.resume ?? false,
   };
+}
+
+/** The checkpoint path: the --checkpoint flag, or one named after model, dataset and seed. */
+export function checkpointPath(settings: TrainSettings): string {
+  if (settings.checkpoint) return path.resolve(settings.checkpoint);
+  const dataset = path.basename(path.resolve(settings.dataset)).replace(/[^A-Za-z0-9_-]/g, "_");
+  const twin = settings.plain ? "-plain" : "";
+  return path.resolve("runs", "train", `${settings.model}${twin}-${dataset}-seed${settings.seed}.safetensors`);
+}
+
+/** The settings a resumed run must share with the run that wrote the checkpoint. */
+function resumeKey(settings: TrainSettings): Record<string, unknown> {
+  const { model, dataset, lr, batchSize, seed, trainLimit, validLimit, plain, channelsLast } = settings;
+  return { model, dataset, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast };
 }
 
 /** The JSON line of one epoch, with the field names fastai's table uses. */
@@ -127,13 +152,34 @@ export async function train(settings: TrainSettings, logger?: EpochLogger): Prom
     device: settings.device,
     logger: logger ?? (settings.json ? jsonLogger() : tableLogger()),
   });
+  const checkpoint = checkpointPath(settings);
+  let startEpoch = 0;
+  if (settings.resume) startEpoch = resumeFrom(learn, checkpoint, settings);
+  mkdirSync(path.dirname(checkpoint), { recursive: true });
+
   const twin = settings.plain ? " (plain twin)" : "";
   process.stderr.write(
     `training ${settings.model}${twin} on ${trainSet.length} images, validating on ${validSet.length}: ` +
       `fit(${settings.epochs}, ${settings.lr}), batch size ${settings.batchSize}, seed ${settings.seed}, ${settings.threads} threads\n`,
   );
-  await learn.fit(settings.epochs, settings.lr);
+  await learn.fit(settings.epochs, settings.lr, { startEpoch, callbacks: [new CheckpointCallback(checkpoint, resumeKey(settings))] });
+  process.stderr.write(`checkpoint: ${checkpoint}\n`);
   return learn.recorder.rows;
+}
+
+/** Loads the checkpoint into the learner, replays its rows to the logger and returns the epoch to start from. */
+function resumeFrom(learn: Learner, checkpoint: string, settings: TrainSettings): number {
+  if (!existsSync(checkpoint)) throw new UsageError(`--resume: no checkpoint at ${checkpoint}; run without --resume to start`);
+  const contents = learn.load(checkpoint);
+  const expected = JSON.stringify(resumeKey(settings));
+  if (JSON.stringify(contents.settings) !== expected) {
+    throw new UsageError(`--resume: ${checkpoint} was written with other settings (${JSON.stringify(contents.settings)}); expected ${expected}`);
+  }
+  if (contents.epochsDone >= settings.epochs) {
+    throw new UsageError(`--resume: ${checkpoint} already holds ${contents.epochsDone} epochs; ask for more with --epochs`);
+  }
+  process.stderr.write(`resuming from ${checkpoint} after epoch ${contents.epochsDone - 1}\n`);
+  return contents.epochsDone;
 }
 
 export async function trainCommand(args: string[]): Promise<void> {

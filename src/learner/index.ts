@@ -16,3 +16,4 @@ export { Recorder, type EpochRow } from "./recorder.js";
 export { ProgressCallback, tableLogger, formatTime, formatTableLine, rowCells, type EpochLogger } from "./progress.js";
 export { fastaiAdam, fastaiSgd, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 export { SmoothedValue } from "./smoother.js";
+export { saveCheckpoint, loadCheckpoint, CheckpointCallback, type CheckpointContents } from "./checkpoint.js";

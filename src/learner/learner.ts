@@ -13,6 +13,7 @@ import {
   type TrainingEvent,
 } from "./callback.js";
 import { WeightedMean, type Metric } from "./metrics.js";
+import { loadCheckpoint, saveCheckpoint, type CheckpointContents } from "./checkpoint.js";
 import { fastaiAdam, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 import { ProgressCallback, type EpochLogger } from "./progress.js";
 import { Recorder } from "./recorder.js";
@@ -104,17 +105,38 @@ export class Learner {
     this.callbackList = this.callbackList.filter((existing) => existing !== callback);
   }
 
+  /** Writes model, optimizer state and finished rows to a safetensors checkpoint. */
+  save(file: string, settings: Record<string, unknown> = {}): void {
+    saveCheckpoint(this, file, { epochsDone: this.recorder.rows.length, settings });
+  }
+
+  /** Restores a checkpoint written by save() or CheckpointCallback. */
+  load(file: string): CheckpointContents {
+    return loadCheckpoint(this, file);
+  }
+
   /** Creates the optimizer over the model's parameters (fastai's create_opt). */
   createOptimizer(): Optimizer {
     this.optimizer = this.optFunc(parameterGroups(this.model, { wd: this.wd, wdBnBias: this.wdBnBias }), this.lr);
     return this.optimizer;
   }
 
-  /** Trains for nEpoch epochs at a constant learning rate, as fastai's Learner.fit. */
-  async fit(nEpoch: number, lr?: number, { wd, callbacks = [] }: { wd?: number; callbacks?: readonly Callback[] } = {}): Promise<void> {
+  /**
+   * Trains for nEpoch epochs at a constant learning rate, as fastai's Learner.fit. `startEpoch`
+   * skips the epochs a resumed run has already done; the data order of each epoch depends only
+   * on the seed and the epoch number, so a resumed run sees the batches the first run would have.
+   */
+  async fit(
+    nEpoch: number,
+    lr?: number,
+    { wd, callbacks = [], startEpoch = 0 }: { wd?: number; callbacks?: readonly Callback[]; startEpoch?: number } = {},
+  ): Promise<void> {
     if (!Number.isInteger(nEpoch) || nEpoch < 1) throw new RangeError(`fit: epoch count must be a positive integer, got ${nEpoch}`);
     if (lr !== undefined && !(lr > 0)) throw new RangeError(`fit: lr must be a positive number, got ${lr}`);
     if (this.fitting) throw new Error("fit: this Learner is already fitting; one fit at a time");
+    if (!Number.isInteger(startEpoch) || startEpoch < 0 || startEpoch > nEpoch) {
+      throw new RangeError(`fit: startEpoch must be an integer from 0 to ${nEpoch}, got ${startEpoch}`);
+    }
 
     this.fitting = true;
     this.addCallbacks(callbacks);
@@ -128,7 +150,10 @@ export class Learner {
       this.optimizer!.setHyperparameters({ lr: this.lr });
       this.nEpoch = nEpoch;
       await this.withEvents("Fit", CancelFitError, async () => {
-        for (this.epoch = 0; this.epoch < nEpoch; this.epoch++) await this.withEvents("Epoch", CancelEpochError, () => this.doEpoch());
+        for (this.epoch = startEpoch; this.epoch < nEpoch; this.epoch++) {
+          this.dls.train.setEpoch(this.epoch);
+          await this.withEvents("Epoch", CancelEpochError, () => this.doEpoch());
+        }
       });
     } finally {
       for (const callback of callbacks) this.removeCallback(callback);
@@ -197,8 +222,9 @@ export class Learner {
         batch.y.dispose();
       }
       this.iteration += 1;
-      // Yield to the event loop now and then so signals and timers are served during long epochs.
-      if (this.iteration % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // Yield to the event loop after each batch: Node 20 runs the finalizers of collected
+      // tensor handles only from the event loop, and signals and timers are served there too.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

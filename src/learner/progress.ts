@@ -60,6 +60,8 @@ export class ProgressCallback extends Callback {
   override beforeFit(learner: Learner): void {
     this.columns = ["epoch", "train_loss", "valid_loss", ...learner.metrics.map((metric) => metric.name), "time"];
     this.logger.header?.(this.columns);
+    // A resumed fit starts with the rows of the epochs its checkpoint finished.
+    for (const row of learner.recorder.rows) this.logger.row(row, this.columns);
   }
 
   override beforeTrain(): void {

@@ -37,13 +37,25 @@ export function typedArrayFromNumbers(values: ArrayLike<number>, dtype: DType): 
     case "float64":
       return Float64Array.from(values);
     case "int64":
-      return BigInt64Array.from(Array.from(values, (value) => BigInt(Math.trunc(value))));
+      return BigInt64Array.from(Array.from(values, (value) => toInt64(value)));
     case "int32":
       return Int32Array.from(values);
     case "uint8":
-    case "bool":
       return Uint8Array.from(values);
+    case "bool":
+      // Any non-zero value is true, as torch.tensor(..., dtype=torch.bool).
+      return Uint8Array.from(values, (value) => (value !== 0 ? 1 : 0));
     case "bfloat16":
       throw new TypeError("tensor: bfloat16 tensors are made with .to('bfloat16') from float32");
   }
+}
+
+const int64Limit = 2 ** 63;
+
+/** Truncates toward zero, as PyTorch; values outside int64 throw instead of wrapping. */
+function toInt64(value: number): bigint {
+  if (!Number.isFinite(value) || value >= int64Limit || value < -int64Limit) {
+    throw new RangeError(`tensor: ${value} does not fit in int64`);
+  }
+  return BigInt(Math.trunc(value));
 }

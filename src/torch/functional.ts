@@ -15,6 +15,7 @@ function shapeText(shape: readonly number[]): string {
 }
 
 function expectRank(op: string, tensor: Tensor, ranks: readonly number[], layout: string): void {
+  if (!(tensor instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${typeof tensor}`);
   const shape = tensor.shape;
   if (!ranks.includes(shape.length)) throw new RangeError(`${op}: expected input ${layout}, got ${shapeText(shape)}`);
 }

@@ -8,3 +8,4 @@ export { tidy, keep } from "./scope.js";
 export { manualSeed, setNumThreads, getNumThreads, defaultThreadCount, runtimeInfo, liveTensors } from "./runtime.js";
 export { Optimizer, sgd, adam, adamW, type ParamGroup, type OptimizerOptions, type OptimizerKind, type OptimizerState } from "./optim.js";
 export * as F from "./functional.js";
+export { saveSafetensors, loadSafetensors } from "./safetensors.js";

@@ -44,9 +44,13 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (error) {
+    // Nothing escapes a failed block, so everything it made is released.
     scopes.pop();
+    for (const tensor of scope) tensor.dispose();
+    throw error;
   }
+  scopes.pop();
   if (result instanceof Promise) throw new Error("tidy: fn must be synchronous, it returned a Promise");
 
   const returned = new Set<Tensor>();

@@ -256,7 +256,20 @@ function inferShape(values: NestedNumbers): number[] {
     shape.push(level.length);
     level = level[0] as NestedNumbers;
   }
+  checkRectangular(values, shape, 0);
   return shape;
+}
+
+/** Throws unless every nested array at depth d has shape[d] entries and numbers sit only at the bottom. */
+function checkRectangular(values: NestedNumbers, shape: number[], depth: number): void {
+  if (depth === shape.length) {
+    if (typeof values !== "number") throw new RangeError(`tensor: ragged nested arrays: expected a number at depth ${depth}`);
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[depth]) {
+    throw new RangeError(`tensor: ragged nested arrays: expected ${shape[depth]} entries at depth ${depth}, as in the first row`);
+  }
+  for (const item of values) checkRectangular(item, shape, depth + 1);
 }
 
 /**
