@@ -271,7 +271,7 @@ test("non-tensor argument throws TypeError", () => {
   assert.throws(() => F.conv2d({} as Tensor, x), TypeError);
   // A look-alike with a plausible shape passes the TypeScript rank check and reaches the addon's.
   const lookAlike = { shape: [1, 1, 5, 5] } as unknown as Tensor;
-  assert.throws(() => F.conv2d(lookAlike, zeros([1, 1, 3, 3])), { name: "TypeError", message: /^conv2d: argument 0 must be a tensor/ });
+  assert.throws(() => F.conv2d(lookAlike, zeros([1, 1, 3, 3])), { name: "TypeError", message: /^conv2d: expected input to be a Tensor/ });
 });
 
 test("disposed tensor throws instead of crashing", () => {
