@@ -17,3 +17,6 @@ export { ProgressCallback, tableLogger, formatTime, formatTableLine, rowCells, t
 export { fastaiAdam, fastaiSgd, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 export { SmoothedValue } from "./smoother.js";
 export { saveCheckpoint, loadCheckpoint, CheckpointCallback, type CheckpointContents } from "./checkpoint.js";
+export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, type Schedule } from "./schedules.js";
+export { ParamScheduler, trainingPosition, type ScheduledHyperparameters } from "./param-scheduler.js";
+export { fitOneCycle, type FitOneCycleOptions } from "./one-cycle.js";

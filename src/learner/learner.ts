@@ -14,6 +14,7 @@ import {
 } from "./callback.js";
 import { WeightedMean, type Metric } from "./metrics.js";
 import { loadCheckpoint, saveCheckpoint, type CheckpointContents } from "./checkpoint.js";
+import { fitOneCycle, type FitOneCycleOptions } from "./one-cycle.js";
 import { fastaiAdam, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 import { ProgressCallback, type EpochLogger } from "./progress.js";
 import { Recorder } from "./recorder.js";
@@ -41,7 +42,25 @@ export interface LearnerOptions {
   memoryFormat?: MemoryFormat;
   /** Where the model and batches live ("cpu", "cuda"); default "cpu". */
   device?: string;
+  /**
+   * The train_loss of the table: "smooth" (the smoothed loss at the epoch's end, fastai's
+   * default) or "mean" (the mean loss over the epoch's batches). Default "smooth".
+   */
+  trainLossMode?: "smooth" | "mean";
 }
+
+// Events inside one batch: only these honour a callback's runTrain and runValid, as in fastai.
+const batchEvents: ReadonlySet<TrainingEvent> = new Set<TrainingEvent>([
+  "beforeBatch",
+  "afterPred",
+  "afterLoss",
+  "beforeBackward",
+  "afterBackward",
+  "beforeStep",
+  "afterStep",
+  "afterCancelBatch",
+  "afterBatch",
+]);
 
 export class Learner {
   readonly model: Module;
@@ -89,8 +108,18 @@ export class Learner {
     if (this.memoryFormat !== "contiguous") this.model.toMemoryFormat(this.memoryFormat);
 
     this.recorder = new Recorder();
+    const trainLossMode = options.trainLossMode ?? "smooth";
+    if (trainLossMode !== "smooth" && trainLossMode !== "mean") {
+      throw new RangeError(`Learner: trainLossMode must be "smooth" or "mean", got ${String(trainLossMode)}`);
+    }
+    this.recorder.trainLossMode = trainLossMode;
     const progress = new ProgressCallback({ logger: options.logger, showProgress: options.showProgress ?? Boolean(process.stderr.isTTY) });
     this.addCallbacks([this.recorder, progress, ...(options.callbacks ?? [])]);
+  }
+
+  /** Whether a fit (or fitOneCycle, lrFind) is running. */
+  get isFitting(): boolean {
+    return this.fitting;
   }
 
   get callbacks(): readonly Callback[] {
@@ -161,6 +190,14 @@ export class Learner {
     }
   }
 
+  /**
+   * Trains for nEpoch epochs with the 1cycle policy (fastai's fit_one_cycle): see fitOneCycle in
+   * one-cycle.ts for the schedule and the defaults. lrMax defaults to the learner's lr.
+   */
+  async fitOneCycle(nEpoch: number, lrMax?: number, options: FitOneCycleOptions = {}): Promise<void> {
+    await fitOneCycle(this, nEpoch, lrMax, options);
+  }
+
   /** Evaluates the model on the validation set: loss and metrics, as fastai's validate. */
   async validate(): Promise<{ validLoss: number; metrics: Record<string, number> }> {
     if (this.fitting) throw new Error("validate: this Learner is fitting; validate after fit returns");
@@ -177,8 +214,9 @@ export class Learner {
   }
 
   dispatch(event: TrainingEvent): void {
+    const inBatch = batchEvents.has(event);
     for (const callback of this.callbackList) {
-      if (this.training ? !callback.runTrain : !callback.runValid) continue;
+      if (inBatch && (this.training ? !callback.runTrain : !callback.runValid)) continue;
       callback[event]?.(this);
     }
   }
@@ -188,8 +226,8 @@ export class Learner {
     cancel: new (...args: never[]) => Error,
     body: () => Promise<void> | void,
   ): Promise<void> {
-    this.dispatch(`before${kind}` as TrainingEvent);
     try {
+      this.dispatch(`before${kind}` as TrainingEvent);
       await body();
     } catch (error) {
       if (!(error instanceof cancel)) throw error;
@@ -199,16 +237,18 @@ export class Learner {
   }
 
   private async doEpoch(): Promise<void> {
-    await this.withEvents("Train", CancelTrainError, async () => {
-      this.training = true;
-      this.model.train();
-      await this.runBatches(this.dls.train, () => this.dispatch("beforeBatch"), () => this.dispatch("afterBatch"));
-    });
-    await this.withEvents("Validate", CancelValidateError, async () => {
-      this.training = false;
-      this.model.eval();
-      await this.runBatches(this.dls.valid, () => this.dispatch("beforeBatch"), () => this.dispatch("afterBatch"));
-    });
+    // The phase is set before its events, as fastai's TrainEvalCallback does first in before_train.
+    this.training = true;
+    this.model.train();
+    await this.withEvents("Train", CancelTrainError, () =>
+      this.runBatches(this.dls.train, () => this.dispatch("beforeBatch"), () => this.dispatch("afterBatch")),
+    );
+
+    this.training = false;
+    this.model.eval();
+    await this.withEvents("Validate", CancelValidateError, () =>
+      this.runBatches(this.dls.valid, () => this.dispatch("beforeBatch"), () => this.dispatch("afterBatch")),
+    );
   }
 
   private async runBatches(loader: Iterable<{ x: Tensor; y: Tensor }> & { length: number }, before: () => void, after: (learner: Learner) => void): Promise<void> {

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DataLoaders, loadMnist } from "../../src/data/index.js";
 import {
   accuracy,
   Callback,
+  CancelBatchError,
+  CancelEpochError,
   CancelFitError,
+  CancelTrainError,
+  CancelValidateError,
   Learner,
   parameterGroups,
   SmoothedValue,
@@ -13,19 +16,9 @@ import {
   type Learner as LearnerType,
 } from "../../src/learner/index.js";
 import { resnet18 } from "../../src/models/index.js";
-import { AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU, Sequential } from "../../src/nn/index.js";
+import { BatchNorm1d, BatchNorm2d, Conv2d, Flatten, Linear, Sequential } from "../../src/nn/index.js";
 import { liveTensors, manualSeed } from "../../src/torch/index.js";
-
-const silent: EpochLogger = { row: () => undefined };
-
-function smallNet(): Sequential {
-  return new Sequential(new Conv2d(1, 8, 3, { stride: 2 }), new BatchNorm2d(8), new ReLU(), new AdaptiveAvgPool2d(1), new Flatten(), new Linear(8, 10));
-}
-
-function mnistLoaders(train: number, valid: number, batchSize = 32, seed = 0): DataLoaders {
-  const splits = loadMnist({ limit: { train, valid } });
-  return DataLoaders.fromDatasets(splits.train, splits.valid, { batchSize, seed });
-}
+import { mnistLoaders, silent, smallNet } from "./small-training.js";
 
 test("resnet18 learns an MNIST subset", async () => {
   manualSeed(0);
@@ -105,6 +98,10 @@ class EventLog extends Callback {
   override beforeValidate(): void { this.events.push("beforeValidate"); }
   override afterValidate(): void { this.events.push("afterValidate"); }
   override afterEpoch(): void { this.events.push("afterEpoch"); }
+  override afterCancelBatch(): void { this.events.push("afterCancelBatch"); }
+  override afterCancelTrain(): void { this.events.push("afterCancelTrain"); }
+  override afterCancelValidate(): void { this.events.push("afterCancelValidate"); }
+  override afterCancelEpoch(): void { this.events.push("afterCancelEpoch"); }
   override afterCancelFit(): void { this.events.push("afterCancelFit"); }
   override afterFit(): void { this.events.push("afterFit"); }
 }
@@ -181,4 +178,100 @@ test("validate reports loss and metrics", async () => {
   const result = await learn.validate();
   assert.ok(Number.isFinite(result.validLoss));
   assert.ok(result.metrics.accuracy >= 0 && result.metrics.accuracy <= 1);
+});
+
+/** Throws `error` from the first `event` of the fit, after the EventLog (order 0) has logged it. */
+class ThrowOnce extends Callback {
+  override order = 100;
+  private thrown = false;
+
+  constructor(event: "afterPred" | "beforeTrain" | "beforeValidate" | "afterTrain", error: () => Error) {
+    super();
+    this[event] = () => {
+      if (this.thrown) return;
+      this.thrown = true;
+      throw error();
+    };
+  }
+}
+
+test("cancel errors end their own scope", async () => {
+  const trainBatch = ["beforeBatch", "afterPred", "afterLoss", "beforeBackward", "afterBackward", "beforeStep", "afterStep", "afterBatch"];
+  const validBatch = ["beforeBatch(valid)", "afterPred", "afterLoss", "afterBatch"];
+  const validation = ["beforeValidate", ...validBatch, "afterValidate"];
+  const cases: { name: string; thrower: ThrowOnce; expected: string[] }[] = [
+    {
+      name: "batch",
+      thrower: new ThrowOnce("afterPred", () => new CancelBatchError()),
+      expected: ["beforeBatch", "afterPred", "afterCancelBatch", "afterBatch", ...trainBatch, "afterTrain", ...validation, "afterEpoch"],
+    },
+    {
+      name: "train",
+      thrower: new ThrowOnce("beforeTrain", () => new CancelTrainError()),
+      expected: ["afterCancelTrain", "afterTrain", ...validation, "afterEpoch"],
+    },
+    {
+      name: "validate",
+      thrower: new ThrowOnce("beforeValidate", () => new CancelValidateError()),
+      expected: [...trainBatch, ...trainBatch, "afterTrain", "beforeValidate", "afterCancelValidate", "afterValidate", "afterEpoch"],
+    },
+    {
+      name: "epoch",
+      thrower: new ThrowOnce("afterTrain", () => new CancelEpochError()),
+      expected: [...trainBatch, ...trainBatch, "afterTrain", "afterCancelEpoch", "afterEpoch"],
+    },
+  ];
+
+  for (const { name, thrower, expected } of cases) {
+    const log = new EventLog();
+    const learn = new Learner(mnistLoaders(64, 32), smallNet(), { callbacks: [log, thrower], logger: silent });
+    await learn.fit(1);
+    assert.deepEqual(log.events.slice(0, 3), ["beforeFit", "beforeEpoch", "beforeTrain"], `${name}: start`);
+    assert.deepEqual(log.events.slice(3, -1), expected, `${name}: events`);
+    assert.equal(log.events.at(-1), "afterFit", `${name}: end`);
+  }
+});
+
+test("cancel fit error in beforeFit ends the fit", async () => {
+  const log = new EventLog();
+  const stop = new (class extends Callback {
+    override order = 100;
+    override beforeFit(): void {
+      throw new CancelFitError();
+    }
+  })();
+  const learn = new Learner(mnistLoaders(64, 32), smallNet(), { callbacks: [log, stop], logger: silent });
+  await learn.fit(2);
+  assert.deepEqual(log.events, ["beforeFit", "afterCancelFit", "afterFit"]);
+});
+
+test("other errors propagate out of fit", async () => {
+  const learn = new Learner(mnistLoaders(64, 32), smallNet(), { callbacks: [new ThrowOnce("afterPred", () => new Error("broken callback"))], logger: silent });
+  await assert.rejects(learn.fit(1), /broken callback/);
+  assert.equal(learn.isFitting, false);
+});
+
+test("train-only callback still sees fit events", async () => {
+  const events: string[] = [];
+  const trainOnly = new (class extends Callback {
+    override runValid = false;
+    override beforeFit(): void { events.push("beforeFit"); }
+    override afterBatch(learner: LearnerType): void { events.push(learner.training ? "train batch" : "valid batch"); }
+    override afterEpoch(): void { events.push("afterEpoch"); }
+    override afterFit(): void { events.push("afterFit"); }
+  })();
+  const learn = new Learner(mnistLoaders(64, 32), smallNet(), { callbacks: [trainOnly], logger: silent });
+  await learn.fit(1);
+  assert.deepEqual(events, ["beforeFit", "train batch", "train batch", "afterEpoch", "afterFit"]);
+});
+
+test("mean train loss mode shows the epoch mean", async () => {
+  const learn = new Learner(mnistLoaders(96, 32), smallNet(), { trainLossMode: "mean", logger: silent });
+  await learn.fit(1);
+  const losses = learn.recorder.losses;
+  const mean = losses.reduce((sum, loss) => sum + loss, 0) / losses.length;
+  assert.equal(losses.length, 3);
+  assert.ok(Math.abs(learn.recorder.rows[0].trainLoss - mean) < 1e-9, `train_loss ${learn.recorder.rows[0].trainLoss}, epoch mean ${mean}`);
+  assert.notEqual(learn.recorder.rows[0].trainLoss, learn.recorder.smoothLoss);
+  assert.throws(() => new Learner(mnistLoaders(64, 32), smallNet(), { trainLossMode: "median" as "mean" }), /trainLossMode/);
 });
