@@ -63,6 +63,11 @@ export abstract class Callback {
   runValid = true;
   /** Whether the callback runs during training (fastai's run_train); default true. */
   runTrain = true;
+  /**
+   * Whether the callback runs during lrFind's mock training. Default true. Loggers, checkpoints
+   * and trackers set it false, because fastai's skip the LR finder too.
+   */
+  runInLrFind = true;
 
   get name(): string {
     return this.constructor.name;

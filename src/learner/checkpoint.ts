@@ -16,12 +16,30 @@ export interface CheckpointContents {
   settings: Record<string, unknown>;
 }
 
+/** Options of saveCheckpoint. */
+export interface SaveCheckpointOptions {
+  /** Epochs finished, stored for a resumed run. */
+  epochsDone: number;
+  /** Free-form settings stored with the checkpoint. Default {}. */
+  settings?: Record<string, unknown>;
+  /** Store the optimizer state too. Default true. */
+  withOptimizer?: boolean;
+}
+
+/** Options of loadCheckpoint. */
+export interface LoadCheckpointOptions {
+  /** Restore the optimizer state when the checkpoint contains one. Default true. */
+  withOptimizer?: boolean;
+  /** Replace the Recorder's rows with the checkpoint's. Default true. */
+  withRows?: boolean;
+}
+
 /** Writes the learner's model, optimizer state and rows to `file` (atomically). */
-export function saveCheckpoint(learner: Learner, file: string, { epochsDone, settings = {} }: { epochsDone: number; settings?: Record<string, unknown> }): void {
+export function saveCheckpoint(learner: Learner, file: string, { epochsDone, settings = {}, withOptimizer = true }: SaveCheckpointOptions): void {
   const tensors = new Map<string, Tensor>();
   for (const [name, value] of learner.model.stateDict()) tensors.set(`model.${name}`, value);
 
-  const optimizerState = learner.optimizer?.stateDict();
+  const optimizerState = withOptimizer ? learner.optimizer?.stateDict() : undefined;
   const steps: (number | null)[] = [];
   optimizerState?.entries.forEach((entry, index) => {
     steps.push(entry?.step ?? null);
@@ -39,7 +57,7 @@ export function saveCheckpoint(learner: Learner, file: string, { epochsDone, set
 }
 
 /** Restores a checkpoint into the learner (creating its optimizer if needed) and returns what it held. */
-export function loadCheckpoint(learner: Learner, file: string): CheckpointContents {
+export function loadCheckpoint(learner: Learner, file: string, { withOptimizer = true, withRows = true }: LoadCheckpointOptions = {}): CheckpointContents {
   if (!existsSync(file)) throw new Error(`${file}: checkpoint not found`);
   const { tensors, metadata } = loadSafetensors(file);
   if (metadata.format !== formatName) throw new Error(`${file}: not a residual-lab checkpoint (format '${metadata.format ?? "none"}', expected '${formatName}')`);
@@ -49,7 +67,7 @@ export function loadCheckpoint(learner: Learner, file: string): CheckpointConten
   learner.model.loadStateDict(modelState);
 
   const optimizerInfo = JSON.parse(metadata.optimizer ?? "null") as { kind: OptimizerState["kind"]; steps: (number | null)[]; present: boolean[] } | null;
-  if (optimizerInfo) {
+  if (optimizerInfo && withOptimizer) {
     const optimizer = learner.optimizer ?? learner.createOptimizer();
     const entries: OptimizerState["entries"] = optimizerInfo.present.map((present, index) => {
       if (!present) return null;
@@ -62,13 +80,14 @@ export function loadCheckpoint(learner: Learner, file: string): CheckpointConten
   }
 
   const rows = JSON.parse(metadata.rows ?? "[]") as EpochRow[];
-  learner.recorder.rows.splice(0, learner.recorder.rows.length, ...rows);
+  if (withRows) learner.recorder.rows.splice(0, learner.recorder.rows.length, ...rows);
   return { epochsDone: Number(metadata.epochsDone), rows, settings: JSON.parse(metadata.settings ?? "{}") as Record<string, unknown> };
 }
 
 /** Saves a checkpoint after every finished epoch (after the Recorder has added its row). */
 export class CheckpointCallback extends Callback {
   override order = 70;
+  override runInLrFind = false;
 
   constructor(
     readonly file: string,

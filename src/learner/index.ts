@@ -16,7 +16,17 @@ export { Recorder, type EpochRow } from "./recorder.js";
 export { ProgressCallback, tableLogger, formatTime, formatTableLine, rowCells, type EpochLogger } from "./progress.js";
 export { fastaiAdam, fastaiSgd, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 export { SmoothedValue } from "./smoother.js";
-export { saveCheckpoint, loadCheckpoint, CheckpointCallback, type CheckpointContents } from "./checkpoint.js";
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  CheckpointCallback,
+  type CheckpointContents,
+  type SaveCheckpointOptions,
+  type LoadCheckpointOptions,
+} from "./checkpoint.js";
 export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, type Schedule } from "./schedules.js";
 export { ParamScheduler, trainingPosition, type ScheduledHyperparameters } from "./param-scheduler.js";
 export { fitOneCycle, type FitOneCycleOptions } from "./one-cycle.js";
+export { lrFind, lrFindResult, LRFinder, type LrFindOptions, type LrFindResult, type SuggestionName } from "./lr-finder.js";
+export { valley, slide, minimum, steep, type LrSuggestion, type SlideOptions } from "./lr-suggestions.js";
+export { lrFindPlotSvg, writeLrFindPlot, type LrFindPlotOptions } from "./lr-find-plot.js";

@@ -13,7 +13,8 @@ import {
   type TrainingEvent,
 } from "./callback.js";
 import { WeightedMean, type Metric } from "./metrics.js";
-import { loadCheckpoint, saveCheckpoint, type CheckpointContents } from "./checkpoint.js";
+import { loadCheckpoint, saveCheckpoint, type CheckpointContents, type LoadCheckpointOptions } from "./checkpoint.js";
+import { lrFind, type LrFindOptions, type LrFindResult } from "./lr-finder.js";
 import { fitOneCycle, type FitOneCycleOptions } from "./one-cycle.js";
 import { fastaiAdam, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 import { ProgressCallback, type EpochLogger } from "./progress.js";
@@ -75,6 +76,8 @@ export class Learner {
   wd: number;
   wdBnBias: boolean;
   optimizer: Optimizer | null = null;
+  /** True while lrFind trains; callbacks whose runInLrFind is false are skipped then. */
+  findingLr = false;
 
   // State of the loop, read by callbacks.
   epoch = 0;
@@ -134,14 +137,14 @@ export class Learner {
     this.callbackList = this.callbackList.filter((existing) => existing !== callback);
   }
 
-  /** Writes model, optimizer state and finished rows to a safetensors checkpoint. */
-  save(file: string, settings: Record<string, unknown> = {}): void {
-    saveCheckpoint(this, file, { epochsDone: this.recorder.rows.length, settings });
+  /** Writes model, optimizer state (unless withOptimizer is false) and finished rows to a safetensors checkpoint. */
+  save(file: string, settings: Record<string, unknown> = {}, { withOptimizer = true }: { withOptimizer?: boolean } = {}): void {
+    saveCheckpoint(this, file, { epochsDone: this.recorder.rows.length, settings, withOptimizer });
   }
 
-  /** Restores a checkpoint written by save() or CheckpointCallback. */
-  load(file: string): CheckpointContents {
-    return loadCheckpoint(this, file);
+  /** Restores a checkpoint written by save() or CheckpointCallback; the options can skip the optimizer state or the rows. */
+  load(file: string, options: LoadCheckpointOptions = {}): CheckpointContents {
+    return loadCheckpoint(this, file, options);
   }
 
   /** Creates the optimizer over the model's parameters (fastai's create_opt). */
@@ -198,6 +201,14 @@ export class Learner {
     await fitOneCycle(this, nEpoch, lrMax, options);
   }
 
+  /**
+   * Runs fastai's LR finder (see lrFind in lr-finder.ts): a short mock training with an
+   * exponentially growing learning rate, after which the model and optimizer are restored.
+   */
+  async lrFind(options: LrFindOptions = {}): Promise<LrFindResult> {
+    return lrFind(this, options);
+  }
+
   /** Evaluates the model on the validation set: loss and metrics, as fastai's validate. */
   async validate(): Promise<{ validLoss: number; metrics: Record<string, number> }> {
     if (this.fitting) throw new Error("validate: this Learner is fitting; validate after fit returns");
@@ -216,6 +227,7 @@ export class Learner {
   dispatch(event: TrainingEvent): void {
     const inBatch = batchEvents.has(event);
     for (const callback of this.callbackList) {
+      if (this.findingLr && !callback.runInLrFind) continue;
       if (inBatch && (this.training ? !callback.runTrain : !callback.runValid)) continue;
       callback[event]?.(this);
     }

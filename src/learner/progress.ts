@@ -46,6 +46,7 @@ export function tableLogger(stream: NodeJS.WritableStream = process.stdout): Epo
 
 export class ProgressCallback extends Callback {
   override order = 60;
+  override runInLrFind = false;
   private readonly logger: EpochLogger;
   private readonly showProgress: boolean;
   private columns: string[] = [];
