@@ -84,9 +84,12 @@ export function loadCheckpoint(learner: Learner, file: string, { withOptimizer =
   return { epochsDone: Number(metadata.epochsDone), rows, settings: JSON.parse(metadata.settings ?? "{}") as Record<string, unknown> };
 }
 
-/** Saves a checkpoint after every finished epoch (after the Recorder has added its row). */
+/**
+ * Saves a checkpoint after every finished epoch. It runs after the Recorder (order 50) has added
+ * the epoch's row and before the trackers (61 and up), so an early stop still saves its epoch.
+ */
 export class CheckpointCallback extends Callback {
-  override order = 70;
+  override order = 55;
   override runInLrFind = false;
 
   constructor(

@@ -30,3 +30,16 @@ export { fitOneCycle, type FitOneCycleOptions } from "./one-cycle.js";
 export { lrFind, lrFindResult, LRFinder, type LrFindOptions, type LrFindResult, type SuggestionName } from "./lr-finder.js";
 export { valley, slide, minimum, steep, type LrSuggestion, type SlideOptions } from "./lr-suggestions.js";
 export { lrFindPlotSvg, writeLrFindPlot, type LrFindPlotOptions } from "./lr-find-plot.js";
+export {
+  TrackerCallback,
+  SaveModelCallback,
+  EarlyStoppingCallback,
+  ReduceLROnPlateau,
+  monitoredValue,
+  type Comparison,
+  type TrackerOptions,
+  type SaveModelOptions,
+  type PatienceOptions,
+  type ReduceLROnPlateauOptions,
+} from "./tracker.js";
+export { CSVLogger, csvLine, type CsvLoggerOptions } from "./csv-logger.js";
