@@ -1,6 +1,14 @@
 // Training: Learner, callbacks, metrics and fastai's vision_learner.
 export { Learner, type LearnerOptions, type LossFunction } from "./learner.js";
-export { visionLearner, createHead, createBody, type VisionLearnerOptions } from "./vision.js";
+export {
+  visionLearner,
+  createHead,
+  createBody,
+  createVisionModel,
+  visionArchitectures,
+  type VisionLearnerOptions,
+  type VisionModelConfig,
+} from "./vision.js";
 export {
   Callback,
   CancelBatchError,
@@ -43,3 +51,8 @@ export {
   type ReduceLROnPlateauOptions,
 } from "./tracker.js";
 export { CSVLogger, csvLine, type CsvLoggerOptions } from "./csv-logger.js";
+export { exportLearner, loadLearner, InferenceLearner } from "./export.js";
+export { predictImage, readImage, readPngImage, readIdxImage, type ImageInput, type IdxRecord, type Prediction } from "./predict.js";
+export { getPreds, type Predictions } from "./predictions.js";
+export { ClassificationInterpretation, type ConfusedPair, type LossItem } from "./interpretation.js";
+export { confusionMatrixSvg, topLossesSvg } from "./interpretation-figures.js";

@@ -1,6 +1,6 @@
 // Learner: the training loop, as fastai's. The loop itself is short; recording, progress,
 // schedules and early stopping are callbacks on its events.
-import type { DataLoaders } from "../data/index.js";
+import type { DataLoader, DataLoaders } from "../data/index.js";
 import type { Module } from "../nn/index.js";
 import { F, noGrad, tidy, type MemoryFormat, type Optimizer, type Tensor } from "../torch/index.js";
 import {
@@ -19,6 +19,10 @@ import { fitOneCycle, type FitOneCycleOptions } from "./one-cycle.js";
 import { fastaiAdam, parameterGroups, type OptimizerFactory } from "./optimizers.js";
 import { ProgressCallback, type EpochLogger } from "./progress.js";
 import { Recorder } from "./recorder.js";
+import { exportLearner } from "./export.js";
+import { predictImage, type ImageInput, type Prediction } from "./predict.js";
+import { getPreds, type Predictions } from "./predictions.js";
+import type { VisionModelConfig } from "./vision.js";
 
 export type LossFunction = (prediction: Tensor, target: Tensor) => Tensor;
 
@@ -78,6 +82,8 @@ export class Learner {
   optimizer: Optimizer | null = null;
   /** True while lrFind trains; callbacks whose runInLrFind is false are skipped then. */
   findingLr = false;
+  /** The configuration export() stores to rebuild the model. visionLearner sets it, and other models leave it null. */
+  modelConfig: VisionModelConfig | null = null;
 
   // State of the loop, read by callbacks.
   epoch = 0;
@@ -222,6 +228,22 @@ export class Learner {
     });
     const metrics = Object.fromEntries(this.metrics.map((metric, i) => [metric.name, metricMeans[i].value]));
     return { validLoss: loss.value, metrics };
+  }
+
+  /** Runs the model over a loader (default: validation) and returns probabilities, targets and per-item losses. */
+  async getPreds(options: { loader?: DataLoader } = {}): Promise<Predictions> {
+    return getPreds(this, options);
+  }
+
+  /** Classifies one image: pixels in [0, 1], a PNG file or an IDX record (see ImageInput). */
+  predict(input: ImageInput): Prediction {
+    if (this.fitting) throw new Error("predict: this Learner is fitting; predict after fit returns");
+    return predictImage(this.model, input, { classNames: this.dls.classNames, imageSize: this.dls.train.dataset.imageSize, device: this.device });
+  }
+
+  /** Writes the model and what rebuilds it, without optimizer or data, for loadLearner (fastai's export). */
+  export(file: string): void {
+    exportLearner(this, file);
   }
 
   dispatch(event: TrainingEvent): void {

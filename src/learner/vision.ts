@@ -2,7 +2,7 @@
 // The model is Sequential(body, head): the body is the ResNet without avgpool and fc, the head
 // is fastai's create_head.
 import type { DataLoaders } from "../data/index.js";
-import type { ResNetArchitecture } from "../models/index.js";
+import { resnet18, resnet34, type ResNetArchitecture } from "../models/index.js";
 import {
   AdaptiveConcatPool2d,
   BatchNorm1d,
@@ -17,6 +17,27 @@ import {
 } from "../nn/index.js";
 import { noGrad, zeros } from "../torch/index.js";
 import { Learner, type LearnerOptions } from "./learner.js";
+
+/** The architectures that an exported learner can name and loadLearner can rebuild. */
+export const visionArchitectures: Readonly<Record<string, ResNetArchitecture>> = { resnet18, resnet34 };
+
+/** Everything needed to rebuild a visionLearner's model without its data (stored by export). */
+export interface VisionModelConfig {
+  /** Key of visionArchitectures, such as "resnet18". */
+  architecture: string;
+  /** Input channels. */
+  nIn: number;
+  /** Whether the body is the plain twin, with every shortcut removed. */
+  plain: boolean;
+  /** Dropout of the head's last layer. */
+  ps: number;
+  /** Hidden width of the head. */
+  headHidden: number;
+  /** Class names, indexed by the model's outputs. */
+  classNames: string[];
+  /** Height and width of the training images, in pixels. */
+  imageSize: [number, number];
+}
 
 export interface VisionLearnerOptions extends LearnerOptions {
   /** Pretrained weights cannot be loaded here (no network); only false is accepted. */
@@ -88,12 +109,23 @@ function bodyFeatures(body: Module, nIn: number): number {
   return features;
 }
 
+/** Builds Sequential(body, head) as visionLearner does, for `nOut` classes. */
+export function createVisionModel(arch: ResNetArchitecture, { nIn, nOut, plain = false, ps = 0.5, headHidden = 512 }: { nIn: number; nOut: number; plain?: boolean; ps?: number; headHidden?: number }): Sequential {
+  const body = createBody(arch, { nIn, residual: !plain });
+  const head = createHead(bodyFeatures(body, nIn) * 2, nOut, { ps, hidden: headHidden });
+  return new Sequential(body, head);
+}
+
 export function visionLearner(dls: DataLoaders, arch: ResNetArchitecture, options: VisionLearnerOptions = {}): Learner {
   if (options.pretrained) throw new Error("visionLearner: pretrained weights are not available; residual-lab trains from scratch (pretrained: false)");
   const nIn = options.nIn ?? dls.nIn;
-  const nOut = dls.classNames.length;
+  const { plain = false, ps = 0.5, headHidden = 512 } = options;
 
-  const body = createBody(arch, { nIn, residual: !options.plain });
-  const head = createHead(bodyFeatures(body, nIn) * 2, nOut, { ps: options.ps, hidden: options.headHidden });
-  return new Learner(dls, new Sequential(body, head), options);
+  const model = createVisionModel(arch, { nIn, nOut: dls.classNames.length, plain, ps, headHidden });
+  const learner = new Learner(dls, model, options);
+  const architecture = Object.keys(visionArchitectures).find((name) => visionArchitectures[name] === arch);
+  if (architecture) {
+    learner.modelConfig = { architecture, nIn, plain, ps, headHidden, classNames: [...dls.classNames], imageSize: dls.train.dataset.imageSize };
+  }
+  return learner;
 }

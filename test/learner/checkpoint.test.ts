@@ -61,3 +61,26 @@ test("load can skip optimizer and rows", () =>
     assert.equal(fresh.recorder.rows.length, 0);
     assert.equal(contents.rows.length, 1);
   }));
+
+test("save and load give same predictions", () =>
+  withFolder(async (folder) => {
+    const file = path.join(folder, "model.safetensors");
+    const trained = newLearner(0);
+    await trained.fit(1, 1e-2);
+    trained.save(file);
+
+    const restored = newLearner(1);
+    const before = await restored.getPreds();
+    const expected = await trained.getPreds();
+    assert.notDeepEqual(before.probabilities.toNumbers(), expected.probabilities.toNumbers(), "another seed predicts otherwise");
+
+    restored.load(file);
+    const after = await restored.getPreds();
+    assert.deepEqual(after.probabilities.toNumbers(), expected.probabilities.toNumbers());
+    assert.deepEqual(after.targets.toNumbers(), expected.targets.toNumbers());
+
+    // The optimizer state came back too: one more epoch on each gives the same losses.
+    await trained.fit(1, 1e-2);
+    await restored.fit(1, 1e-2);
+    assert.deepEqual(restored.recorder.losses, trained.recorder.losses.slice(3));
+  }));
