@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The residual-lab command.
 import { infoCommand, infoHelp } from "./info-command.js";
+import { predictCommand, predictHelp } from "./predict-command.js";
 import { startCommand, startHelp } from "./start-command.js";
 import { trainCommand, trainHelp } from "./train-command.js";
 import { UsageError } from "./usage-error.js";
@@ -8,6 +9,7 @@ import { UsageError } from "./usage-error.js";
 const commands: Record<string, { run: (args: string[]) => Promise<void> | void; help: string }> = {
   train: { run: trainCommand, help: trainHelp },
   info: { run: infoCommand, help: infoHelp },
+  predict: { run: predictCommand, help: predictHelp },
   start: { run: startCommand, help: startHelp },
 };
 
@@ -16,6 +18,7 @@ const overview = `Usage: residual-lab COMMAND [options]
 Commands:
   start    train the seed recipe (ResNet-18 on MNIST, fit(4, 1e-3), batch 32)
   train    train a ResNet or its plain twin on MNIST, Fashion-MNIST or an IDX folder
+  predict  classify PNG images or IDX records with a model written by train --export
   info     versions, libtorch, threads and CPU features
 
 Run 'residual-lab COMMAND --help' for a command's options.`;

@@ -3,6 +3,7 @@ import { DataLoaders, loadDatasetByName } from "../data/index.js";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { accuracy, CheckpointCallback, visionLearner, tableLogger, type EpochLogger, type EpochRow, type Learner } from "../learner/index.js";
+import { extraCallbacks, exportTrained, runLrFind, trainingFeatureConflict } from "./train-features.js";
 import { resnet18, resnet34, type ResNetArchitecture } from "../models/index.js";
 import { defaultThreadCount, manualSeed, runtimeInfo, setNumThreads } from "../torch/index.js";
 import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, positiveNumber, UsageError } from "./usage-error.js";
@@ -29,7 +30,16 @@ Options:
                         accuracy, seconds); the table goes to stderr
   --checkpoint FILE     checkpoint written after every epoch (default:
                         runs/train/MODEL[-plain]-DATASET-seedN.safetensors)
-  --resume              continue from the checkpoint's last finished epoch`;
+  --resume              continue from the checkpoint's last finished epoch
+  --one-cycle           train with fit_one_cycle (--lr is the peak learning rate) instead of fit
+  --lr-find             run fastai's LR finder instead of training: prints the suggested
+                        learning rates and writes the plot next to the checkpoint (.svg)
+  --early-stop N        stop after N epochs without a lower valid_loss
+  --save-best           keep the epoch with the lowest valid_loss (saved next to the
+                        checkpoint as -best.safetensors) and end with its weights
+  --csv FILE            write the table to FILE as CSV, one line per epoch
+  --export FILE         write the trained model for 'residual-lab predict' to FILE
+  --mean-train-loss     show the epoch's mean train loss instead of the smoothed one`;
 
 const architectures: Record<string, ResNetArchitecture> = { resnet18, resnet34 };
 
@@ -49,6 +59,14 @@ export interface TrainSettings {
   json: boolean;
   checkpoint?: string;
   resume?: boolean;
+  oneCycle?: boolean;
+  lrFind?: boolean;
+  /** Patience of early stopping in epochs; undefined: no early stopping. */
+  earlyStop?: number;
+  saveBest?: boolean;
+  csv?: string;
+  export?: string;
+  meanTrainLoss?: boolean;
 }
 
 export function parseTrainFlags(args: string[]): TrainSettings {
@@ -70,12 +88,19 @@ export function parseTrainFlags(args: string[]): TrainSettings {
       json: { type: "boolean" },
       checkpoint: { type: "string" },
       resume: { type: "boolean" },
+      "one-cycle": { type: "boolean" },
+      "lr-find": { type: "boolean" },
+      "early-stop": { type: "string" },
+      "save-best": { type: "boolean" },
+      csv: { type: "string" },
+      export: { type: "string" },
+      "mean-train-loss": { type: "boolean" },
     },
     "train",
   );
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'`);
 
-  return {
+  const settings: TrainSettings = {
     model: oneOf(values.model, Object.keys(architectures), "--model") ?? "resnet18",
     dataset: values.dataset ?? "mnist",
     epochs: positiveInteger(values.epochs, "--epochs") ?? 4,
@@ -91,7 +116,17 @@ export function parseTrainFlags(args: string[]): TrainSettings {
     json: values.json ?? false,
     checkpoint: values.checkpoint,
     resume: values.resume ?? false,
+    oneCycle: values["one-cycle"] ?? false,
+    lrFind: values["lr-find"] ?? false,
+    earlyStop: positiveInteger(values["early-stop"], "--early-stop"),
+    saveBest: values["save-best"] ?? false,
+    csv: values.csv,
+    export: values.export,
+    meanTrainLoss: values["mean-train-loss"] ?? false,
   };
+  const conflict = trainingFeatureConflict(settings);
+  if (conflict) throw new UsageError(conflict);
+  return settings;
 }
 
 /** The checkpoint path: the --checkpoint flag, or one named after model, dataset and seed. */
@@ -105,7 +140,9 @@ export function checkpointPath(settings: TrainSettings): string {
 /** The settings a resumed run must share with the run that wrote the checkpoint. */
 function resumeKey(settings: TrainSettings): Record<string, unknown> {
   const { model, dataset, lr, batchSize, seed, trainLimit, validLimit, plain, channelsLast } = settings;
-  return { model, dataset, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast };
+  // The one-cycle schedule spans all epochs, so a resumed one-cycle run needs the same count.
+  const schedule = settings.oneCycle ? { oneCycle: true, epochs: settings.epochs } : {};
+  return { model, dataset, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
 }
 
 /** The JSON line of one epoch, with the field names fastai's table uses. */
@@ -151,19 +188,29 @@ export async function train(settings: TrainSettings, logger?: EpochLogger): Prom
     memoryFormat: settings.channelsLast ? "channels_last" : "contiguous",
     device: settings.device,
     logger: logger ?? (settings.json ? jsonLogger() : tableLogger()),
+    trainLossMode: settings.meanTrainLoss ? "mean" : "smooth",
   });
   const checkpoint = checkpointPath(settings);
+  if (settings.lrFind) {
+    mkdirSync(path.dirname(checkpoint), { recursive: true });
+    await runLrFind(learn, settings, checkpoint);
+    return [];
+  }
   let startEpoch = 0;
   if (settings.resume) startEpoch = resumeFrom(learn, checkpoint, settings);
   mkdirSync(path.dirname(checkpoint), { recursive: true });
 
   const twin = settings.plain ? " (plain twin)" : "";
+  const method = settings.oneCycle ? "fitOneCycle" : "fit";
   process.stderr.write(
     `training ${settings.model}${twin} on ${trainSet.length} images, validating on ${validSet.length}: ` +
-      `fit(${settings.epochs}, ${settings.lr}), batch size ${settings.batchSize}, seed ${settings.seed}, ${settings.threads} threads\n`,
+      `${method}(${settings.epochs}, ${settings.lr}), batch size ${settings.batchSize}, seed ${settings.seed}, ${settings.threads} threads\n`,
   );
-  await learn.fit(settings.epochs, settings.lr, { startEpoch, callbacks: [new CheckpointCallback(checkpoint, resumeKey(settings))] });
+  const callbacks = [new CheckpointCallback(checkpoint, resumeKey(settings)), ...extraCallbacks(settings, checkpoint)];
+  if (settings.oneCycle) await learn.fitOneCycle(settings.epochs, settings.lr, { startEpoch, callbacks });
+  else await learn.fit(settings.epochs, settings.lr, { startEpoch, callbacks });
   process.stderr.write(`checkpoint: ${checkpoint}\n`);
+  if (settings.export) exportTrained(learn, settings.export);
   return learn.recorder.rows;
 }
 

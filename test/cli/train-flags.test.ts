@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseImageArgument, parsePredictFlags } from "../../src/cli/predict-command.js";
+import { parseTrainFlags } from "../../src/cli/train-command.js";
+import { besideCheckpoint } from "../../src/cli/train-features.js";
+import { UsageError } from "../../src/cli/usage-error.js";
+
+test("train flags for fastai features", () => {
+  const settings = parseTrainFlags(["--one-cycle", "--early-stop", "3", "--save-best", "--csv", "h.csv", "--export", "m.safetensors", "--mean-train-loss"]);
+  assert.equal(settings.oneCycle, true);
+  assert.equal(settings.earlyStop, 3);
+  assert.equal(settings.saveBest, true);
+  assert.equal(settings.csv, "h.csv");
+  assert.equal(settings.export, "m.safetensors");
+  assert.equal(settings.meanTrainLoss, true);
+  assert.equal(settings.lrFind, false);
+  assert.equal(parseTrainFlags([]).earlyStop, undefined);
+});
+
+test("train rejects bad feature flags", () => {
+  assert.throws(() => parseTrainFlags(["--early-stop", "0"]), (error: Error) => error instanceof UsageError && /--early-stop expects a positive integer/.test(error.message));
+  assert.throws(() => parseTrainFlags(["--lr-find", "--save-best"]), /--lr-find runs only the LR finder and trains nothing; drop --save-best/);
+  assert.throws(() => parseTrainFlags(["--csv"]), UsageError);
+  assert.equal(parseTrainFlags(["--lr-find", "--epochs", "2"]).lrFind, true);
+});
+
+test("files beside the checkpoint", () => {
+  assert.equal(besideCheckpoint("/runs/resnet18-mnist-seed0.safetensors", "-best.safetensors"), "/runs/resnet18-mnist-seed0-best.safetensors");
+  assert.equal(besideCheckpoint("/runs/model", "-lr-find.svg"), "/runs/model-lr-find.svg");
+});
+
+test("predict arguments and images", () => {
+  assert.deepEqual(parsePredictFlags(["--model", "m.safetensors", "a.png", "b.png"]), { model: "m.safetensors", images: ["a.png", "b.png"], json: false });
+  assert.throws(() => parsePredictFlags(["a.png"]), /missing --model FILE/);
+  assert.throws(() => parsePredictFlags(["--model", "m.safetensors"]), /missing IMAGE/);
+  assert.deepEqual(parseImageArgument("t10k-images-idx3-ubyte.gz:7"), { idxFile: "t10k-images-idx3-ubyte.gz", index: 7 });
+  assert.equal(parseImageArgument("digit.png"), "digit.png");
+});
