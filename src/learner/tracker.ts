@@ -63,6 +63,8 @@ export abstract class TrackerCallback extends Callback {
     if (!columns.includes(this.monitor)) {
       throw new RangeError(`${this.name}: monitor '${this.monitor}' is not a column of the training table; expected one of ${columns.join(", ")}`);
     }
+    // NOTE: checkpoints do not store the best value or the patience count, so a resumed fit
+    // starts tracking afresh from its first epoch.
     this.best = this.comparison === "less" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     this.newBest = false;
   }
