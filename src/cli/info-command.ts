@@ -1,6 +1,6 @@
 // `residual-lab info`: versions, the libtorch the addon was built against, threads, CPU features.
 import { defaultThreadCount, setNumThreads } from "../torch/index.js";
-import { provenance } from "./provenance.js";
+import { provenance } from "../torch/index.js";
 import { parseFlags, UsageError } from "./usage-error.js";
 
 export const infoHelp = `Usage: residual-lab info [--json]

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The residual-lab command.
+import { experimentCommand, experimentHelp } from "./experiment-command.js";
 import { infoCommand, infoHelp } from "./info-command.js";
 import { predictCommand, predictHelp } from "./predict-command.js";
 import { startCommand, startHelp } from "./start-command.js";
@@ -10,16 +11,18 @@ const commands: Record<string, { run: (args: string[]) => Promise<void> | void; 
   train: { run: trainCommand, help: trainHelp },
   info: { run: infoCommand, help: infoHelp },
   predict: { run: predictCommand, help: predictHelp },
+  experiment: { run: experimentCommand, help: experimentHelp },
   start: { run: startCommand, help: startHelp },
 };
 
 const overview = `Usage: residual-lab COMMAND [options]
 
 Commands:
-  start    train the seed recipe (ResNet-18 on MNIST, fit(4, 1e-3), batch 32)
-  train    train a ResNet or its plain twin on MNIST, Fashion-MNIST or an IDX folder
-  predict  classify PNG images or IDX records with a model written by train --export
-  info     versions, libtorch, threads and CPU features
+  start       train the seed recipe (ResNet-18 on MNIST, fit(4, 1e-3), batch 32)
+  train       train a ResNet or its plain twin on MNIST, Fashion-MNIST or an IDX folder
+  predict     classify PNG images or IDX records with a model written by train --export
+  experiment  run the residual-against-plain experiments (degradation, gradients, ...)
+  info        versions, libtorch, threads and CPU features
 
 Run 'residual-lab COMMAND --help' for a command's options.`;
 

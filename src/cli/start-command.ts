@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { defaultThreadCount } from "../torch/index.js";
-import { provenance } from "./provenance.js";
+import { provenance } from "../torch/index.js";
 import { train, type TrainSettings } from "./train-command.js";
 import { parseFlags, UsageError } from "./usage-error.js";
 

@@ -1,2 +1,4 @@
 // Model families.
 export { BasicBlock, ResNet, resnet18, resnet34, type ResNetOptions, type ResNetArchitecture } from "./resnet.js";
+export { CifarResNet, CifarBlock, cifarResNet, type CifarResNetOptions, type ShortcutOption } from "./cifar-resnet.js";
+export { Mlp, type MlpOptions } from "./mlp.js";

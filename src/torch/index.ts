@@ -9,3 +9,4 @@ export { manualSeed, setNumThreads, getNumThreads, defaultThreadCount, runtimeIn
 export { Optimizer, sgd, adam, adamW, type ParamGroup, type OptimizerOptions, type OptimizerKind, type OptimizerState } from "./optim.js";
 export * as F from "./functional.js";
 export { saveSafetensors, loadSafetensors } from "./safetensors.js";
+export { provenance, type Provenance } from "./provenance.js";

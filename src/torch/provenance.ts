@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { getNumThreads, runtimeInfo } from "../torch/index.js";
-import { addonPath, projectRoot } from "../torch/native.js";
+import { getNumThreads, runtimeInfo } from "./runtime.js";
+import { addonPath, projectRoot } from "./native.js";
 
 export interface Provenance {
   residualLabVersion: string;

@@ -1,0 +1,125 @@
+// gradients: how gradients and layer responses spread through depth, residual against plain.
+// Per-layer gradient norms at initialisation and through training (recorded while the nets of
+// the degradation sweep train), and the standard deviation of each 3x3 layer's response after
+// BatchNorm and before the addition (He et al. 2015, Fig. 7: residual responses are smaller,
+// so each residual function stays close to zero).
+import { noGrad, type Tensor } from "../torch/index.js";
+import { experimentDataset } from "./datasets.js";
+import { compareGroups, spread, type Experiment, type Profile, type ExperimentOverrides, type Spread } from "./experiment.js";
+import { profileChoices, type Recipe } from "./profiles.js";
+import { RunFolder } from "./run-folder.js";
+import { initialNet, loadTrainedNet, trainNet, type NetSpec } from "./trained-nets.js";
+import type { CifarResNet } from "../models/index.js";
+import type { GradientNormSample } from "./training-callbacks.js";
+
+export interface GradientsConfig {
+  dataset: string;
+  /** Two depths, shallow and deep. */
+  depths: number[];
+  seeds: number[];
+  recipe: Recipe;
+  /** Test images the responses are measured on. */
+  responseImages: number;
+  trainedNetsFolder: string;
+}
+
+export interface GradientsRun {
+  depth: number;
+  residual: boolean;
+  seed: number;
+  layerNames: string[];
+  /** Gradient norm per layer on the first training batch (at initialisation). */
+  initialGradientNorms: number[];
+  gradientNorms: GradientNormSample[];
+  /** Response standard deviation per layer at initialisation (BatchNorm with batch statistics). */
+  initialResponseStd: number[];
+  /** Response standard deviation per layer after training (eval mode). */
+  trainedResponseStd: number[];
+  /** log10 of the first layer's gradient norm over the last layer's, at initialisation. */
+  initialGradientSpread: number;
+}
+
+export interface GradientsComparison {
+  depth: number;
+  /** Mean response std over the layers, trained nets, residual (a) against plain (b). */
+  responseStd: { residual: Spread; plain: Spread; smaller: "residual" | "plain" | "inconclusive" };
+  /** |log10(first / last gradient norm)| at initialisation; smaller means gradients reach early layers undiminished. */
+  gradientSpread: { residual: Spread; plain: Spread; flatter: "residual" | "plain" | "inconclusive" };
+}
+
+export interface GradientsData {
+  runs: GradientsRun[];
+  comparisons: GradientsComparison[];
+}
+
+function responseStds(model: CifarResNet, images: Tensor): number[] {
+  return noGrad(() => model.forwardWithResponses(images).responses.map((response) => response.std().item()));
+}
+
+function verdict(result: "a" | "b" | "inconclusive"): "residual" | "plain" | "inconclusive" {
+  return result === "a" ? "residual" : result === "b" ? "plain" : "inconclusive";
+}
+
+export const gradients: Experiment<GradientsConfig, GradientsData> = {
+  name: "gradients",
+  summary: "per-layer gradient norms and layer response std at initialisation and after training",
+
+  configFor(profile: Profile, overrides: ExperimentOverrides): GradientsConfig {
+    const choices = profileChoices[profile];
+    const depths = overrides.depths ?? choices.depths;
+    return {
+      dataset: (overrides.datasets ?? choices.datasets)[0],
+      depths: [Math.min(...depths), Math.max(...depths)],
+      seeds: overrides.seeds ?? choices.seeds,
+      recipe: choices.recipe,
+      responseImages: profile === "quick" ? 256 : 1000,
+      trainedNetsFolder: "trained-nets",
+    };
+  },
+
+  async run(config, context) {
+    const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
+    const { valid } = experimentDataset(config.dataset, config.recipe.trainLimit, config.recipe.validLimit);
+    const count = Math.min(config.responseImages, valid.length);
+    const images = valid.images.narrow(0, 0, count).float().div(255).unsqueeze(1); // [N, 1, 28, 28]
+
+    const runs: GradientsRun[] = [];
+    for (const depth of config.depths) {
+      for (const residual of [true, false]) {
+        for (const seed of config.seeds) {
+          const spec: NetSpec = { ...config.recipe, dataset: config.dataset, depth, residual, seed };
+          const trained = await trainNet(spec, nets, context.log);
+          const initialGradientNorms = trained.gradientNorms[0].norms;
+          runs.push({
+            depth,
+            residual,
+            seed,
+            layerNames: trained.layerNames,
+            initialGradientNorms,
+            gradientNorms: trained.gradientNorms,
+            // At initialisation the running statistics are still 0 and 1, so BatchNorm uses batch statistics.
+            initialResponseStd: responseStds(initialNet(spec).train(), images),
+            trainedResponseStd: responseStds(loadTrainedNet(trained), images),
+            initialGradientSpread: Math.log10(initialGradientNorms[0] / initialGradientNorms.at(-1)!),
+          });
+        }
+      }
+    }
+
+    const comparisons = config.depths.map((depth): GradientsComparison => {
+      const group = (residual: boolean) => runs.filter((run) => run.depth === depth && run.residual === residual);
+      const meanStd = (residual: boolean) => group(residual).map((run) => spread(run.trainedResponseStd).mean);
+      const gradientSpreads = (residual: boolean) => group(residual).map((run) => Math.abs(run.initialGradientSpread));
+      return {
+        depth,
+        responseStd: { residual: spread(meanStd(true)), plain: spread(meanStd(false)), smaller: verdict(compareGroups(meanStd(true), meanStd(false))) },
+        gradientSpread: {
+          residual: spread(gradientSpreads(true)),
+          plain: spread(gradientSpreads(false)),
+          flatter: verdict(compareGroups(gradientSpreads(true), gradientSpreads(false))),
+        },
+      };
+    });
+    return { runs, comparisons };
+  },
+};

@@ -1,0 +1,135 @@
+// lesion: remove blocks from trained nets at test time and measure the test error (Veit, Wilber
+// and Belongie 2016, "Residual Networks Behave Like Ensembles of Relatively Shallow Networks").
+// A removed residual block keeps its shortcut; a removed plain block becomes the identity, which
+// is only possible where the block keeps its input's shape. Veit et al. found that deleting a
+// single block barely changes a residual net's error while a plain net falls to chance, and that
+// the residual net's error grows smoothly with the number of blocks deleted.
+import type { CifarResNet } from "../models/index.js";
+import { noGrad, type Tensor } from "../torch/index.js";
+import { Mulberry32 } from "../data/index.js";
+import { experimentDataset } from "./datasets.js";
+import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
+import { profileChoices, type Recipe } from "./profiles.js";
+import { RunFolder } from "./run-folder.js";
+import { loadTrainedNet, trainNet } from "./trained-nets.js";
+
+export interface LesionConfig {
+  datasets: string[];
+  depth: number;
+  seeds: number[];
+  recipe: Recipe;
+  /** Largest number of blocks removed at random at once. */
+  maxRemoved: number;
+  /** Random draws per number of removed blocks. */
+  draws: number;
+  trainedNetsFolder: string;
+}
+
+export interface LesionRun {
+  dataset: string;
+  residual: boolean;
+  seed: number;
+  /** Test error with every block in place. */
+  baselineError: number;
+  /** Test error with block i removed; null where a plain block changes shape. */
+  singleBlockErrors: (number | null)[];
+  /** Mean test error over random draws of k removed blocks (k = 1..maxRemoved), shape-keeping blocks only. */
+  randomRemovalErrors: { removed: number; meanError: number; errors: number[] }[];
+}
+
+export interface LesionComparison {
+  dataset: string;
+  /** Mean over removable blocks of the single-removal error increase, residual against plain. */
+  singleRemovalIncrease: { residual: Spread; plain: Spread; smaller: "residual" | "plain" | "inconclusive" };
+  /** The chance error, 1 - 1/classes. */
+  chanceError: number;
+}
+
+export interface LesionData {
+  runs: LesionRun[];
+  comparisons: LesionComparison[];
+}
+
+function testError(model: CifarResNet, images: Tensor, labels: Tensor): number {
+  return noGrad(() => 1 - model.forward(images).argmax(-1).eq(labels).float().mean().item());
+}
+
+export const lesion: Experiment<LesionConfig, LesionData> = {
+  name: "lesion",
+  summary: "remove one block, then k random blocks, from trained nets and measure the test error",
+
+  configFor(profile: Profile, overrides: ExperimentOverrides): LesionConfig {
+    const choices = profileChoices[profile];
+    return {
+      datasets: overrides.datasets ?? choices.datasets,
+      depth: Math.max(...(overrides.depths ?? choices.depths)),
+      seeds: overrides.seeds ?? choices.seeds,
+      recipe: choices.recipe,
+      maxRemoved: profile === "quick" ? 4 : 8,
+      draws: profile === "quick" ? 5 : 20,
+      trainedNetsFolder: "trained-nets",
+    };
+  },
+
+  async run(config, context) {
+    const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
+    const runs: LesionRun[] = [];
+    for (const dataset of config.datasets) {
+      const { valid } = experimentDataset(dataset, config.recipe.trainLimit, config.recipe.validLimit);
+      const images = valid.images.float().div(255).unsqueeze(1); // [N, 1, 28, 28]
+      for (const residual of [true, false]) {
+        for (const seed of config.seeds) {
+          const trained = await trainNet({ ...config.recipe, dataset, depth: config.depth, residual, seed }, nets, context.log);
+          const model = loadTrainedNet(trained);
+          context.log(`lesion: ${dataset} ${residual ? "resnet" : "plain"}-${config.depth} seed ${seed}`);
+
+          model.setRemovedBlocks([]);
+          const baselineError = testError(model, images, valid.labels);
+          const singleBlockErrors = model.blocks.map((block, index) => {
+            if (!residual && block.changesShape) return null;
+            model.setRemovedBlocks([index]);
+            return testError(model, images, valid.labels);
+          });
+
+          // Random removals draw from the blocks that keep their shape, so both twins can lose the same blocks.
+          const removable = model.blocks.flatMap((block, index) => (block.changesShape ? [] : [index]));
+          const random = new Mulberry32(seed * 7919 + 17);
+          const randomRemovalErrors = [];
+          for (let removed = 1; removed <= Math.min(config.maxRemoved, removable.length); removed++) {
+            const errors = Array.from({ length: config.draws }, () => {
+              const pool = [...removable];
+              const chosen = Array.from({ length: removed }, () => pool.splice(random.nextInt(pool.length), 1)[0]);
+              model.setRemovedBlocks(chosen);
+              return testError(model, images, valid.labels);
+            });
+            randomRemovalErrors.push({ removed, meanError: spread(errors).mean, errors });
+          }
+          model.setRemovedBlocks([]);
+          runs.push({ dataset, residual, seed, baselineError, singleBlockErrors, randomRemovalErrors });
+        }
+      }
+    }
+
+    const comparisons = config.datasets.map((dataset): LesionComparison => {
+      const increases = (residual: boolean) =>
+        runs
+          .filter((run) => run.dataset === dataset && run.residual === residual)
+          .map((run) => {
+            const errors = run.singleBlockErrors.filter((error): error is number => error !== null);
+            return spread(errors.map((error) => error - run.baselineError)).mean;
+          });
+      const verdict = compareGroups(increases(true), increases(false));
+      const classes = experimentDataset(dataset, config.recipe.trainLimit, config.recipe.validLimit).valid.classNames.length;
+      return {
+        dataset,
+        singleRemovalIncrease: {
+          residual: spread(increases(true)),
+          plain: spread(increases(false)),
+          smaller: verdict === "a" ? "residual" : verdict === "b" ? "plain" : "inconclusive",
+        },
+        chanceError: 1 - 1 / classes,
+      };
+    });
+    return { runs, comparisons };
+  },
+};

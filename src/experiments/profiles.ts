@@ -1,0 +1,52 @@
+// The two profiles' training recipes. quick: subsets and few epochs, so that all experiments
+// together finish in about 10 minutes on 2 cores while the effects can still show; full: He et
+// al. 2015's depths on the whole data sets with a longer schedule.
+import type { Profile } from "./experiment.js";
+import type { NetSpec } from "./trained-nets.js";
+
+export type Recipe = Omit<NetSpec, "dataset" | "depth" | "residual" | "seed">;
+
+export interface ProfileChoices {
+  datasets: string[];
+  seeds: number[];
+  /** Depths of the degradation sweep (6n+2). */
+  depths: number[];
+  recipe: Recipe;
+}
+
+export const profileChoices: Record<Profile, ProfileChoices> = {
+  quick: {
+    datasets: ["mnist", "fashion-mnist"],
+    seeds: [0, 1],
+    depths: [8, 20, 44],
+    recipe: {
+      shortcut: "A",
+      preActivation: false,
+      epochs: 2,
+      trainLimit: 2048,
+      validLimit: 1000,
+      batchSize: 64,
+      lr: 0.1,
+      weightDecay: 1e-4,
+      schedule: "one-cycle",
+      gradientEvery: 8,
+    },
+  },
+  full: {
+    datasets: ["mnist", "fashion-mnist"],
+    seeds: [0, 1],
+    depths: [20, 32, 44, 56],
+    recipe: {
+      shortcut: "A",
+      preActivation: false,
+      epochs: 10,
+      trainLimit: 60000,
+      validLimit: 10000,
+      batchSize: 128,
+      lr: 0.1,
+      weightDecay: 1e-4,
+      schedule: "one-cycle",
+      gradientEvery: 50,
+    },
+  },
+};

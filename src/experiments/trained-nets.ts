@@ -1,0 +1,154 @@
+// Training a CIFAR-style ResNet or its plain twin for the experiments. Each trained net is one
+// cached part of a shared run folder (runs/trained-nets/), so degradation, gradients, lesion and
+// landscape train each net once; its weights are kept beside its JSON for later measurements.
+import { existsSync } from "node:fs";
+import { DataLoaders } from "../data/index.js";
+import { CheckpointCallback, errorRate, fastaiSgd, Learner, type EpochLogger } from "../learner/index.js";
+import { CifarResNet } from "../models/index.js";
+import { loadSafetensors, manualSeed, saveSafetensors, type Tensor } from "../torch/index.js";
+import { experimentDataset } from "./datasets.js";
+import type { RunFolder } from "./run-folder.js";
+import { GradientNormCallback, StepScheduleCallback, TrainErrorCallback, type GradientNormSample } from "./training-callbacks.js";
+
+export interface NetSpec {
+  dataset: string;
+  depth: number;
+  residual: boolean;
+  seed: number;
+  shortcut: "A" | "B";
+  preActivation: boolean;
+  epochs: number;
+  trainLimit: number;
+  validLimit: number;
+  batchSize: number;
+  /** Peak (one-cycle) or base (step) learning rate of SGD with momentum 0.9. */
+  lr: number;
+  /** L2 weight decay; 1e-4 in He et al. 2015. */
+  weightDecay: number;
+  schedule: "one-cycle" | "step";
+  /** Record gradient norms every this many iterations. */
+  gradientEvery: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainError: number;
+  testLoss: number;
+  testError: number;
+  seconds: number;
+}
+
+export interface TrainedNet {
+  spec: NetSpec;
+  parameters: number;
+  history: EpochRecord[];
+  /** Names of the layers whose gradient norms were recorded (each 3x3 convolution). */
+  layerNames: string[];
+  gradientNorms: GradientNormSample[];
+  /** Per-batch training losses. */
+  losses: number[];
+  /** The safetensors file with the trained weights and buffers. */
+  weightsFile: string;
+}
+
+export function netName(spec: Pick<NetSpec, "depth" | "residual">): string {
+  return `${spec.residual ? "resnet" : "plain"}-${spec.depth}`;
+}
+
+export function netKey(spec: NetSpec): string {
+  const variant = `${spec.shortcut}${spec.preActivation ? "-preact" : ""}`;
+  const recipe = `e${spec.epochs}-n${spec.trainLimit}-v${spec.validLimit}-b${spec.batchSize}-lr${spec.lr}-wd${spec.weightDecay}-${spec.schedule}`;
+  return `${spec.dataset}/${netName(spec)}-${variant}/seed${spec.seed}/${recipe}`;
+}
+
+/** A freshly initialised net for the spec; the seed fixes its initialisation. */
+export function initialNet(spec: NetSpec): CifarResNet {
+  manualSeed(spec.seed);
+  return new CifarResNet({ depth: spec.depth, residual: spec.residual, shortcut: spec.shortcut, preActivation: spec.preActivation });
+}
+
+/** Rebuilds a trained net from its weights file, in eval mode. */
+export function loadTrainedNet(trained: TrainedNet): CifarResNet {
+  const model = initialNet(trained.spec);
+  const { tensors } = loadSafetensors(trained.weightsFile);
+  model.loadStateDict(tensors);
+  return model.eval();
+}
+
+/** One stderr line per epoch: which net, where it stands, and the time left for this net. */
+function progressLogger(spec: NetSpec, log: (message: string) => void): EpochLogger {
+  const started = performance.now();
+  let epochsSeen = 0;
+  return {
+    row: (row) => {
+      epochsSeen += 1;
+      const perEpoch = (performance.now() - started) / 1000 / epochsSeen;
+      const left = Math.round(perEpoch * (spec.epochs - row.epoch - 1));
+      log(
+        `${spec.dataset} ${netName(spec)} seed ${spec.seed}: epoch ${row.epoch + 1}/${spec.epochs} ` +
+          `train_loss ${row.trainLoss.toFixed(4)} test_error ${row.metrics.error_rate.toFixed(4)} (${row.seconds.toFixed(0)} s, ${left} s left for this net)`,
+      );
+    },
+  };
+}
+
+/** Trains the net (or returns the cached result); logs each epoch with an ETA. */
+export async function trainNet(spec: NetSpec, folder: RunFolder, log: (message: string) => void): Promise<TrainedNet> {
+  const key = netKey(spec);
+  const { value } = await folder.part(key, async () => {
+    const { train, valid } = experimentDataset(spec.dataset, spec.trainLimit, spec.validLimit);
+    const model = initialNet(spec);
+    const dls = DataLoaders.fromDatasets(train, valid, { batchSize: spec.batchSize, seed: spec.seed });
+    const layerNames = model.responseNames();
+    const weights = model.namedParameters();
+    const tracked = layerNames.map((name) => weights.find(([parameterName]) => parameterName === `${name}.weight`)![1]);
+
+    const trainErrors = new TrainErrorCallback();
+    const gradientNorms = new GradientNormCallback(tracked, spec.gradientEvery);
+    const learn = new Learner(dls, model, {
+      optFunc: fastaiSgd,
+      wd: spec.weightDecay,
+      metrics: [errorRate],
+      logger: progressLogger(spec, log),
+      callbacks: [trainErrors, gradientNorms],
+    });
+
+    // A killed run resumes from the part's last finished epoch; the schedules depend only on
+    // the epoch and iteration, so the resumed run continues on the same curve.
+    const checkpoint = folder.checkpointPath(key);
+    let startEpoch = 0;
+    if (existsSync(checkpoint)) {
+      startEpoch = learn.load(checkpoint).epochsDone;
+      log(`${key}: resuming after epoch ${startEpoch - 1}`);
+    }
+    const saveEachEpoch = new CheckpointCallback(checkpoint, { key });
+    if (spec.schedule === "one-cycle") {
+      await learn.fitOneCycle(spec.epochs, spec.lr, { startEpoch, callbacks: [saveEachEpoch] });
+    } else {
+      await learn.fit(spec.epochs, spec.lr, { startEpoch, callbacks: [new StepScheduleCallback(spec.lr), saveEachEpoch] });
+    }
+
+    const weightsFile = folder.artefactPath(key, "weights.safetensors");
+    saveSafetensors(weightsFile, model.stateDict() as Map<string, Tensor>);
+    // NOTE: after a resume, the training error of the epochs before it is not in the checkpoint (NaN).
+    const history: EpochRecord[] = learn.recorder.rows.map((row, index) => ({
+      epoch: row.epoch,
+      trainLoss: row.trainLoss,
+      trainError: trainErrors.errors[index - startEpoch] ?? Number.NaN,
+      testLoss: row.validLoss,
+      testError: row.metrics.error_rate,
+      seconds: row.seconds,
+    }));
+    return {
+      spec,
+      parameters: model.numParameters(),
+      history,
+      layerNames,
+      gradientNorms: gradientNorms.samples,
+      losses: learn.recorder.losses,
+      weightsFile,
+    } satisfies TrainedNet;
+  });
+  return value;
+}

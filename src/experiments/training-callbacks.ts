@@ -1,0 +1,77 @@
+// Callbacks the experiments attach to training: training error per epoch, per-layer gradient
+// norms through training, and He et al.'s step schedule.
+import { Callback, type Learner } from "../learner/index.js";
+import { noGrad, type Tensor } from "../torch/index.js";
+
+/** Training error per epoch, counted on the training batches as they are trained (train mode). */
+export class TrainErrorCallback extends Callback {
+  override runValid = false;
+  readonly errors: number[] = [];
+  private wrong = 0;
+  private seen = 0;
+
+  override beforeTrain(): void {
+    this.wrong = 0;
+    this.seen = 0;
+  }
+
+  override afterLoss(learner: Learner): void {
+    const correct = noGrad(() => learner.prediction!.argmax(-1).eq(learner.target!).float().sum().item());
+    this.wrong += learner.batchSize - correct;
+    this.seen += learner.batchSize;
+  }
+
+  override afterTrain(): void {
+    this.errors.push(this.seen === 0 ? Number.NaN : this.wrong / this.seen);
+  }
+}
+
+export interface GradientNormSample {
+  /** Training iteration (0 is the first batch). */
+  iteration: number;
+  /** The L2 norm of each tracked layer's weight gradient, in layer order. */
+  norms: number[];
+}
+
+/** Records the gradient norm of each named weight every `every` iterations. */
+export class GradientNormCallback extends Callback {
+  override runValid = false;
+  readonly samples: GradientNormSample[] = [];
+  private iteration = 0;
+
+  constructor(
+    private readonly weights: readonly Tensor[],
+    private readonly every: number,
+  ) {
+    super();
+  }
+
+  override afterBackward(): void {
+    if (this.iteration % this.every === 0) {
+      const norms = this.weights.map((weight) => {
+        const grad = weight.grad;
+        return grad === null ? 0 : grad.norm().item();
+      });
+      this.samples.push({ iteration: this.iteration, norms });
+    }
+    this.iteration += 1;
+  }
+}
+
+/**
+ * He et al. 2015's schedule, scaled to the run's length: the base learning rate, divided by 10 at
+ * half and again at three quarters of the iterations (32k and 48k of 64k in the paper).
+ */
+export class StepScheduleCallback extends Callback {
+  override runValid = false;
+
+  constructor(private readonly baseLr: number) {
+    super();
+  }
+
+  override beforeBatch(learner: Learner): void {
+    const progress = (learner.epoch * learner.nIteration + learner.iteration) / (learner.nEpoch * learner.nIteration);
+    const drops = (progress >= 0.5 ? 1 : 0) + (progress >= 0.75 ? 1 : 0);
+    learner.optimizer!.setHyperparameters({ lr: this.baseLr * 0.1 ** drops });
+  }
+}
