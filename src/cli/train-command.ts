@@ -167,8 +167,8 @@ function jsonLogger(): EpochLogger {
   };
 }
 
-/** Trains as the settings say and returns the table's rows. */
-export async function train(settings: TrainSettings, logger?: EpochLogger): Promise<EpochRow[]> {
+/** Trains as the settings say and returns the learner, its table in learner.recorder.rows. */
+export async function train(settings: TrainSettings, logger?: EpochLogger): Promise<Learner> {
   if (settings.device === "cuda" && !runtimeInfo().cudaAvailable) {
     throw new UsageError("--device cuda: this libtorch build has no CUDA device available; use --device cpu");
   }
@@ -194,7 +194,7 @@ export async function train(settings: TrainSettings, logger?: EpochLogger): Prom
   if (settings.lrFind) {
     mkdirSync(path.dirname(checkpoint), { recursive: true });
     await runLrFind(learn, settings, checkpoint);
-    return [];
+    return learn;
   }
   let startEpoch = 0;
   if (settings.resume) startEpoch = resumeFrom(learn, checkpoint, settings);
@@ -211,7 +211,7 @@ export async function train(settings: TrainSettings, logger?: EpochLogger): Prom
   else await learn.fit(settings.epochs, settings.lr, { startEpoch, callbacks });
   process.stderr.write(`checkpoint: ${checkpoint}\n`);
   if (settings.export) exportTrained(learn, settings.export);
-  return learn.recorder.rows;
+  return learn;
 }
 
 /** Loads the checkpoint into the learner, replays its rows to the logger and returns the epoch to start from. */
