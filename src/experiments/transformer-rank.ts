@@ -16,8 +16,8 @@ export function rank1Residuals(batch: Tensor): number[] {
   const size = Math.min(rows, columns);
 
   // The Gram matrix on the smaller side has the squared singular values as eigenvalues.
-  // NOTE: the addon has linalg_svdvals but the typed torch layer does not expose it yet, so the
-  // eigenvalues come from a Jacobi solver in TypeScript; its cost grows as min(T, D)³.
+  // NOTE: the addon has linalg_svdvals, but the typed torch layer does not expose it yet. So the
+  // eigenvalues come from a Jacobi solver in TypeScript, whose cost grows as min(T, D)³.
   const gram = tidy(() =>
     noGrad(() => {
       const matrices = batch.detach().double(); // [N, T, D]
@@ -53,8 +53,8 @@ export function rank1Residual(matrix: Tensor): number {
 /**
  * Dong et al.'s residual res(X) = X - 1xᵀ, with x the mean token (the xᵀ that minimises the
  * Frobenius norm), relative to ‖X‖_F, for each matrix of a batch [N, T, D]. It is 0 when every
- * token has the same representation ("token uniformity"); measured in the Frobenius norm here,
- * where the paper's bounds use a composite ℓ1/ℓ∞ norm.
+ * token has the same representation ("token uniformity"). It is measured in the Frobenius norm
+ * here, while the paper's bounds use a composite ℓ1/ℓ∞ norm.
  */
 export function uniformityResiduals(batch: Tensor): number[] {
   const shape = batch.shape;

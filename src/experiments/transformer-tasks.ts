@@ -70,7 +70,7 @@ export function devilsDictionaryTask(options: TextTaskOptions): SequenceTask {
   };
 }
 
-/** The first `count` validation inputs [count, T]: the token sequences whose representations the rank measurement reads. */
+/** Returns the first `count` validation inputs [count, T], the sequences whose representations the rank measurement reads. */
 export function probeInputs(task: SequenceTask, count: number): Tensor {
   const available = task.valid.inputs.shape[0];
   return task.valid.inputs.narrow(0, 0, Math.min(count, available));

@@ -160,7 +160,7 @@ function layerParameters(model: Transformer): Tensor[][] {
   return [embeddings, ...blocks, output];
 }
 
-/** The L2 norm of each layer's gradient (all its parameters together). */
+/** Computes the L2 norm of each layer's gradient, all its parameters together. */
 function gradientNorms(layers: Tensor[][]): number[] {
   return layers.map((parameters) =>
     tidy(() => {
