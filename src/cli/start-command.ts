@@ -31,7 +31,7 @@ export const seedRecipe: Omit<TrainSettings, "threads" | "checkpoint"> = {
   json: false,
 };
 
-/** What the seed recipe's result.json holds, for the report. */
+/** The contents of the seed recipe's result.json, which the report reads. */
 export interface SeedRecipeResult {
   recipe: TrainSettings;
   rows: EpochRow[];

@@ -129,7 +129,7 @@ export function parseTrainFlags(args: string[]): TrainSettings {
   return settings;
 }
 
-/** The checkpoint path: the --checkpoint flag, or one named after model, dataset and seed. */
+/** Returns the --checkpoint path, or a default named after model, dataset and seed. */
 export function checkpointPath(settings: TrainSettings): string {
   if (settings.checkpoint) return path.resolve(settings.checkpoint);
   const dataset = path.basename(path.resolve(settings.dataset)).replace(/[^A-Za-z0-9_-]/g, "_");
@@ -145,7 +145,7 @@ function resumeKey(settings: TrainSettings): Record<string, unknown> {
   return { model, dataset, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
 }
 
-/** The JSON line of one epoch, with the field names fastai's table uses. */
+/** Formats one epoch as a JSON line with the column names of fastai's table. */
 export function epochJson(row: EpochRow): string {
   return JSON.stringify({
     epoch: row.epoch,
@@ -167,7 +167,7 @@ function jsonLogger(): EpochLogger {
   };
 }
 
-/** Trains as the settings say and returns the learner, its table in learner.recorder.rows. */
+/** Trains with these settings and returns the learner; the table is in learner.recorder.rows. */
 export async function train(settings: TrainSettings, logger?: EpochLogger): Promise<Learner> {
   if (settings.device === "cuda" && !runtimeInfo().cudaAvailable) {
     throw new UsageError("--device cuda: this libtorch build has no CUDA device available; use --device cpu");
@@ -223,7 +223,7 @@ function resumeFrom(learn: Learner, checkpoint: string, settings: TrainSettings)
     throw new UsageError(`--resume: ${checkpoint} was written with other settings (${JSON.stringify(contents.settings)}); expected ${expected}`);
   }
   if (contents.epochsDone >= settings.epochs) {
-    throw new UsageError(`--resume: ${checkpoint} already holds ${contents.epochsDone} epochs; ask for more with --epochs`);
+    throw new UsageError(`--resume: ${checkpoint} already contains ${contents.epochsDone} epochs; pass a larger --epochs to train further`);
   }
   process.stderr.write(`resuming from ${checkpoint} after epoch ${contents.epochsDone - 1}\n`);
   return contents.epochsDone;

@@ -1,5 +1,5 @@
-// What every experiment shares: a typed config in, a typed JSON-serialisable result out, the
-// profile that chose the config, and the run folder that caches finished parts.
+// The experiment contract: a typed config in, a typed JSON-serialisable result out, the profile
+// that chose the config, and the run folder that caches finished parts.
 import type { Provenance } from "../torch/index.js";
 import type { RunFolder } from "./run-folder.js";
 
@@ -15,7 +15,7 @@ export interface ExperimentOverrides {
 
 export interface ExperimentContext {
   profile: Profile;
-  /** Where this experiment caches its parts (runs/NAME/). */
+  /** The folder that caches this experiment's parts (runs/PROFILE/NAME/). */
   folder: RunFolder;
   /** Progress and log lines, to stderr. */
   log(message: string): void;

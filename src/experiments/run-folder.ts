@@ -1,4 +1,4 @@
-// A run folder (runs/NAME/) caches each finished part of an experiment as JSON, so a rerun skips
+// A run folder (runs/PROFILE/NAME/) caches each finished part of an experiment as JSON, so a rerun skips
 // finished parts and a killed run loses at most the part in progress. Parts that train long keep
 // a per-epoch checkpoint beside them and resume from it.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";

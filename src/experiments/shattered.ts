@@ -38,7 +38,7 @@ export interface ShatteredData {
 }
 
 /**
- * The sample autocorrelation of a sequence at lags 0..maxLag:
+ * Computes the sample autocorrelation of a sequence at lags 0..maxLag:
  * r(k) = Σ_{i<n-k} (g_i - ḡ)(g_{i+k} - ḡ) / Σ_i (g_i - ḡ)².
  */
 export function autocorrelation(values: readonly number[], maxLag: number): number[] {
@@ -54,7 +54,7 @@ export function autocorrelation(values: readonly number[], maxLag: number): numb
 }
 
 /**
- * The derivative of f at each point of the line. BatchNorm first takes the line's own statistics
+ * Computes the derivative of f at each point of the line. BatchNorm first takes the line's own statistics
  * (one pass in train mode with momentum 1, as a batch of these inputs would give) and is then
  * frozen, so each output depends on its own input only and d(Σ f)/dx_i = f'(x_i).
  */
