@@ -1,7 +1,9 @@
 // Brings a checkout to a runnable state, doing only what is missing: npm packages, libtorch,
 // the native addon build and the TypeScript build. `npm start`, `npm test` and `npm run bench`
 // call it first, so a fresh machine needs no other step. On Debian as root it installs
-// libtorch-dev and dataset-fashion-mnist with apt-get when they are missing. Flags: --python-torch also installs
+// libtorch-dev and dataset-fashion-mnist with apt-get when they are missing. Flags:
+// --python-torch also installs python3-torch and python3-torchvision (the benchmark's peer);
+// --chromium also installs chromium (the report's browser test). Flags: --python-torch also installs
 // Debian's python3-torch and python3-torchvision (the benchmark's peer).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -82,6 +84,16 @@ function ensureFashionMnist() {
   aptInstall(["dataset-fashion-mnist"]);
 }
 
+/** Debian's Chromium, which the report's browser test drives headless; without it that test is skipped. */
+function ensureChromium() {
+  if (existsSync("/usr/bin/chromium")) return;
+  if (!isDebianRoot()) {
+    log("Chromium not found at /usr/bin/chromium: the report's browser test will be skipped");
+    return;
+  }
+  aptInstall(["chromium"]);
+}
+
 function ensurePythonTorch() {
   const probe = spawnSync("/usr/bin/python3", ["-c", "import torch, torchvision"], { stdio: "ignore" });
   if (probe.status === 0) return;
@@ -122,6 +134,7 @@ try {
   const libtorch = ensureLibtorch();
   ensureFashionMnist();
   if (process.argv.includes("--python-torch")) ensurePythonTorch();
+  if (process.argv.includes("--chromium")) ensureChromium();
   ensureAddon(libtorch);
   ensureTypeScriptBuild();
 } catch (error) {
