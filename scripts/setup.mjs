@@ -3,8 +3,7 @@
 // call it first, so a fresh machine needs no other step. On Debian as root it installs
 // libtorch-dev and dataset-fashion-mnist with apt-get when they are missing. Flags:
 // --python-torch also installs python3-torch and python3-torchvision (the benchmark's peer);
-// --chromium also installs chromium (the report's browser test). Flags: --python-torch also installs
-// Debian's python3-torch and python3-torchvision (the benchmark's peer).
+// --chromium also installs chromium (the report's browser test).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
