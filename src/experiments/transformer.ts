@@ -53,6 +53,11 @@ export interface DepthComparison {
   /** Rank-1 residual of the last hidden state; higher means further from collapse. */
   lastLayerRankAtInit: GroupComparison;
   lastLayerRankTrained: GroupComparison;
+  /** Per-layer gradient norms (embeddings, blocks, head), mean over seeds, at the first step and at the last recorded step. */
+  gradientNorms: {
+    firstStep: { residual: number[]; plain: number[] };
+    lastStep: { residual: number[]; plain: number[] };
+  };
   diverged: { residual: number; plain: number };
 }
 
@@ -99,7 +104,7 @@ const profiles: Record<Profile, Omit<TransformerExperimentConfig, "seeds">> = {
       sorting: sortingTraining,
       "devils-dictionary": { ...sortingTraining, learningRate: 2e-3 },
     },
-    sorting: { length: 8, digits: 10, validCount: 512 },
+    sorting: { length: 8, digits: 10, validCount: 256 },
     text: { contextLength: 32, validWindows: 128, folder: defaultDevilsDictionaryFolder },
     probeSequences: 16,
     attentionOnlyDepths: [1, 2, 4, 8, 16, 32],
@@ -153,6 +158,12 @@ export function compareDepths(runs: readonly TransformerRun[]): DepthComparison[
     const finite = (values: (number | null)[]) => values.filter((value): value is number => value !== null);
     const lastRank = (ranks: StreamRanks | null) => (ranks ? ranks.rank1Residual[ranks.rank1Residual.length - 1] : null);
     const measure = (pick: (run: TransformerRun) => number | null) => [finite(group(true).map(pick)), finite(group(false).map(pick))] as const;
+    const meanNorms = (residual: boolean, moment: "first" | "last") => {
+      const records = group(residual)
+        .map((run) => (moment === "first" ? run.gradientNorms[0] : run.gradientNorms[run.gradientNorms.length - 1]))
+        .filter((record) => record !== undefined);
+      return Array.from({ length: depth + 2 }, (_, layer) => spread(records.map((record) => record.perLayer[layer])).mean);
+    };
 
     return {
       task: task as TransformerTaskName,
@@ -161,6 +172,10 @@ export function compareDepths(runs: readonly TransformerRun[]): DepthComparison[
       finalAccuracy: compare(...measure((run) => run.final.accuracy), false),
       lastLayerRankAtInit: compare(...measure((run) => lastRank(run.atInit)), false),
       lastLayerRankTrained: compare(...measure((run) => lastRank(run.trained)), false),
+      gradientNorms: {
+        firstStep: { residual: meanNorms(true, "first"), plain: meanNorms(false, "first") },
+        lastStep: { residual: meanNorms(true, "last"), plain: meanNorms(false, "last") },
+      },
       diverged: { residual: group(true).filter((run) => run.diverged).length, plain: group(false).filter((run) => run.diverged).length },
     };
   });
@@ -188,8 +203,13 @@ export function checkRankCollapse(runs: readonly AttentionOnlyRun[]): RankCollap
   });
 }
 
+function formatNumber(value: number, digits: number): string {
+  const magnitude = Math.abs(value);
+  return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e4) ? value.toExponential(digits - 1) : value.toPrecision(digits);
+}
+
 function format(value: Spread): string {
-  return `${value.mean.toPrecision(3)} ± ${value.std.toPrecision(2)}`;
+  return `${formatNumber(value.mean, 3)} ± ${formatNumber(value.std, 2)}`;
 }
 
 function verdictText(comparison: GroupComparison, measure: string): string {
@@ -210,6 +230,12 @@ export function conclude(comparisons: readonly DepthComparison[], checks: readon
     lines.push(`${prefix}: ${verdictText(comparison.finalAccuracy, "validation token accuracy")}`);
     lines.push(`${prefix}: ${verdictText(comparison.lastLayerRankAtInit, "last layer's rank-1 residual at initialisation (higher is further from collapse)")}`);
     lines.push(`${prefix}: ${verdictText(comparison.lastLayerRankTrained, "last layer's rank-1 residual after training")}`);
+    const { firstStep, lastStep } = comparison.gradientNorms;
+    const embedding = (norms: number[]) => formatNumber(norms[0], 2);
+    lines.push(
+      `${prefix}: gradient norm of the embeddings at the first step: residual ${embedding(firstStep.residual)}, plain ${embedding(firstStep.plain)}; ` +
+        `at the last recorded step: residual ${embedding(lastStep.residual)}, plain ${embedding(lastStep.plain)}`,
+    );
     if (comparison.diverged.residual + comparison.diverged.plain > 0) {
       lines.push(`${prefix}: diverged runs left out: residual ${comparison.diverged.residual}, plain ${comparison.diverged.plain}`);
     }

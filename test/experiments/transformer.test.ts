@@ -49,6 +49,11 @@ test("transformer runs end to end", async () => {
 
   assert.equal(data.attentionOnly.length, 2 * 2 * 2);
   assert.deepEqual(data.comparisons.map((comparison) => comparison.depth), [1, 3]);
+  for (const comparison of data.comparisons) {
+    assert.equal(comparison.gradientNorms.firstStep.residual.length, comparison.depth + 2);
+    assert.equal(comparison.gradientNorms.lastStep.plain.length, comparison.depth + 2);
+    assert.ok(comparison.gradientNorms.lastStep.plain.every(Number.isFinite));
+  }
   assert.deepEqual(data.rankCollapse.map((check) => check.depths), [[1, 4]]);
   assert.ok(data.conclusions.length > 0);
   assert.match(data.paperClaim.citation, /Dong, Jean-Baptiste Cordonnier and Andreas Loukas/);
