@@ -3,6 +3,7 @@
 import { experimentCommand, experimentHelp } from "./experiment-command.js";
 import { infoCommand, infoHelp } from "./info-command.js";
 import { predictCommand, predictHelp } from "./predict-command.js";
+import { speedrunCommand, speedrunHelp } from "./speedrun-command.js";
 import { startCommand, startHelp } from "./start-command.js";
 import { trainCommand, trainHelp } from "./train-command.js";
 import { UsageError } from "./usage-error.js";
@@ -13,6 +14,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<void> | void; 
   predict: { run: predictCommand, help: predictHelp },
   experiment: { run: experimentCommand, help: experimentHelp },
   start: { run: startCommand, help: startHelp },
+  speedrun: { run: speedrunCommand, help: speedrunHelp },
 };
 
 const overview = `Usage: residual-lab COMMAND [options]
@@ -22,6 +24,7 @@ Commands:
   train       train a ResNet or its plain twin on MNIST, Fashion-MNIST or an IDX folder
   predict     classify PNG images or IDX records with a model written by train --export
   experiment  run the residual-against-plain experiments (degradation, gradients, ...)
+  speedrun    time to 99% MNIST test accuracy with a small residual CNN
   info        versions, libtorch, threads and CPU features
 
 Run 'residual-lab COMMAND --help' for a command's options.`;
