@@ -1,5 +1,6 @@
 // Datasets for experiments, loaded once per process: every experiment of a run shares them.
 import { loadDatasetByName, type DatasetSplits } from "../data/index.js";
+import type { Tensor } from "../torch/index.js";
 
 const loaded = new Map<string, DatasetSplits>();
 
@@ -12,4 +13,10 @@ export function experimentDataset(name: string, trainLimit: number, validLimit: 
     loaded.set(key, splits);
   }
   return splits;
+}
+
+/** The first `count` images of a split as a float batch in [0, 1]: [count, 1, 28, 28]. */
+export function imageBatch(split: DatasetSplits["train"], count: number): Tensor {
+  const size = Math.min(count, split.length);
+  return split.images.narrow(0, 0, size).float().div(255).unsqueeze(1);
 }

@@ -2,7 +2,7 @@
 // depth at which the plain twin's training loss exceeds its residual twin's by more than the
 // seed-to-seed spread, per dataset.
 import { degradation, type DegradationConfig, type DegradationData } from "./degradation.js";
-import { compareGroups, spread, type Experiment, type Spread } from "./experiment.js";
+import { compareTwins, spread, type Experiment, type Spread, type TwinVerdict } from "./experiment.js";
 
 export interface DepthGap {
   depth: number;
@@ -11,7 +11,7 @@ export interface DepthGap {
   /** plain mean minus residual mean. */
   gap: number;
   /** "residual" when residual is lower beyond the spread, "plain" when plain is, else "inconclusive". */
-  better: "residual" | "plain" | "inconclusive";
+  better: TwinVerdict;
 }
 
 export interface DepthSweepAnswer {
@@ -36,13 +36,12 @@ export function depthSweepAnswers(data: DegradationData, config: Pick<Degradatio
         data.runs.filter((run) => run.dataset === dataset && run.depth === depth && run.residual === residual).map((run) => run.finalTrainLoss);
       const residualTrainLoss = spread(losses(true));
       const plainTrainLoss = spread(losses(false));
-      const verdict = compareGroups(losses(true), losses(false));
       return {
         depth,
         residualTrainLoss,
         plainTrainLoss,
         gap: plainTrainLoss.mean - residualTrainLoss.mean,
-        better: verdict === "a" ? "residual" : verdict === "b" ? "plain" : "inconclusive",
+        better: compareTwins(losses(true), losses(false)),
       };
     });
     const needed = gaps.find((gap) => gap.better === "residual");

@@ -76,3 +76,13 @@ export function compareGroups(a: readonly number[], b: readonly number[], lowerI
   const aIsLower = first.mean < second.mean;
   return aIsLower === lowerIsBetter ? "a" : "b";
 }
+
+/** Which twin did better beyond the seed spread. */
+export type TwinVerdict = "residual" | "plain" | "inconclusive";
+
+/** compareGroups for the residual (first) and plain (second) twins' values. */
+export function compareTwins(residual: readonly number[], plain: readonly number[], lowerIsBetter = true): TwinVerdict {
+  const verdict = compareGroups(residual, plain, lowerIsBetter);
+  if (verdict === "a") return "residual";
+  return verdict === "b" ? "plain" : "inconclusive";
+}

@@ -4,8 +4,8 @@
 // BatchNorm and before the addition (He et al. 2015, Fig. 7: residual responses are smaller,
 // so each residual function stays close to zero).
 import { noGrad, type Tensor } from "../torch/index.js";
-import { experimentDataset } from "./datasets.js";
-import { compareGroups, spread, type Experiment, type Profile, type ExperimentOverrides, type Spread } from "./experiment.js";
+import { experimentDataset, imageBatch } from "./datasets.js";
+import { compareTwins, spread, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
 import { initialNet, loadTrainedNet, trainNet, type NetSpec } from "./trained-nets.js";
@@ -42,9 +42,9 @@ export interface GradientsRun {
 export interface GradientsComparison {
   depth: number;
   /** Mean response std over the layers, trained nets, residual (a) against plain (b). */
-  responseStd: { residual: Spread; plain: Spread; smaller: "residual" | "plain" | "inconclusive" };
+  responseStd: { residual: Spread; plain: Spread; smaller: TwinVerdict };
   /** |log10(first / last gradient norm)| at initialisation; smaller means gradients reach early layers undiminished. */
-  gradientSpread: { residual: Spread; plain: Spread; flatter: "residual" | "plain" | "inconclusive" };
+  gradientSpread: { residual: Spread; plain: Spread; flatter: TwinVerdict };
 }
 
 export interface GradientsData {
@@ -54,10 +54,6 @@ export interface GradientsData {
 
 function responseStds(model: CifarResNet, images: Tensor): number[] {
   return noGrad(() => model.forwardWithResponses(images).responses.map((response) => response.std().item()));
-}
-
-function verdict(result: "a" | "b" | "inconclusive"): "residual" | "plain" | "inconclusive" {
-  return result === "a" ? "residual" : result === "b" ? "plain" : "inconclusive";
 }
 
 export const gradients: Experiment<GradientsConfig, GradientsData> = {
@@ -80,8 +76,7 @@ export const gradients: Experiment<GradientsConfig, GradientsData> = {
   async run(config, context) {
     const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
     const { valid } = experimentDataset(config.dataset, config.recipe.trainLimit, config.recipe.validLimit);
-    const count = Math.min(config.responseImages, valid.length);
-    const images = valid.images.narrow(0, 0, count).float().div(255).unsqueeze(1); // [N, 1, 28, 28]
+    const images = imageBatch(valid, config.responseImages); // [N, 1, 28, 28]
 
     const runs: GradientsRun[] = [];
     for (const depth of config.depths) {
@@ -112,11 +107,11 @@ export const gradients: Experiment<GradientsConfig, GradientsData> = {
       const gradientSpreads = (residual: boolean) => group(residual).map((run) => Math.abs(run.initialGradientSpread));
       return {
         depth,
-        responseStd: { residual: spread(meanStd(true)), plain: spread(meanStd(false)), smaller: verdict(compareGroups(meanStd(true), meanStd(false))) },
+        responseStd: { residual: spread(meanStd(true)), plain: spread(meanStd(false)), smaller: compareTwins(meanStd(true), meanStd(false)) },
         gradientSpread: {
           residual: spread(gradientSpreads(true)),
           plain: spread(gradientSpreads(false)),
-          flatter: verdict(compareGroups(gradientSpreads(true), gradientSpreads(false))),
+          flatter: compareTwins(gradientSpreads(true), gradientSpreads(false)),
         },
       };
     });

@@ -5,8 +5,8 @@
 // surface near-convex and plain-56's chaotic, while at 20 layers both look alike.
 import type { CifarResNet } from "../models/index.js";
 import { F, manualSeed, noGrad, randn, zerosLike, type Tensor } from "../torch/index.js";
-import { experimentDataset } from "./datasets.js";
-import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
+import { experimentDataset, imageBatch } from "./datasets.js";
+import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
 import { loadTrainedNet, trainNet } from "./trained-nets.js";
@@ -43,7 +43,7 @@ export interface LandscapeRun {
 
 export interface LandscapeComparison {
   depth: number;
-  nonConvexFraction: { residual: Spread; plain: Spread; smoother: "residual" | "plain" | "inconclusive" };
+  nonConvexFraction: { residual: Spread; plain: Spread; smoother: TwinVerdict };
 }
 
 export interface LandscapeData {
@@ -124,9 +124,8 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
   async run(config, context) {
     const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
     const { train } = experimentDataset(config.dataset, config.recipe.trainLimit, config.recipe.validLimit);
-    const count = Math.min(config.lossImages, train.length);
-    const images = train.images.narrow(0, 0, count).float().div(255).unsqueeze(1); // [N, 1, 28, 28]
-    const labels = train.labels.narrow(0, 0, count); // [N]
+    const images = imageBatch(train, config.lossImages); // [N, 1, 28, 28]
+    const labels = train.labels.narrow(0, 0, images.shape[0]); // [N]
 
     const runs: LandscapeRun[] = [];
     for (const depth of config.depths) {
@@ -183,13 +182,12 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
 
     const comparisons = config.depths.map((depth): LandscapeComparison => {
       const fractions = (residual: boolean) => runs.filter((run) => run.depth === depth && run.residual === residual).map((run) => run.nonConvexFraction1d);
-      const verdict = compareGroups(fractions(true), fractions(false));
       return {
         depth,
         nonConvexFraction: {
           residual: spread(fractions(true)),
           plain: spread(fractions(false)),
-          smoother: verdict === "a" ? "residual" : verdict === "b" ? "plain" : "inconclusive",
+          smoother: compareTwins(fractions(true), fractions(false)),
         },
       };
     });

@@ -7,8 +7,8 @@
 import type { CifarResNet } from "../models/index.js";
 import { noGrad, type Tensor } from "../torch/index.js";
 import { Mulberry32 } from "../data/index.js";
-import { experimentDataset } from "./datasets.js";
-import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
+import { experimentDataset, imageBatch } from "./datasets.js";
+import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
 import { loadTrainedNet, trainNet } from "./trained-nets.js";
@@ -22,6 +22,8 @@ export interface LesionConfig {
   maxRemoved: number;
   /** Random draws per number of removed blocks. */
   draws: number;
+  /** Test images each lesioned net is evaluated on. */
+  evalImages: number;
   trainedNetsFolder: string;
 }
 
@@ -40,7 +42,7 @@ export interface LesionRun {
 export interface LesionComparison {
   dataset: string;
   /** Mean over removable blocks of the single-removal error increase, residual against plain. */
-  singleRemovalIncrease: { residual: Spread; plain: Spread; smaller: "residual" | "plain" | "inconclusive" };
+  singleRemovalIncrease: { residual: Spread; plain: Spread; smaller: TwinVerdict };
   /** The chance error, 1 - 1/classes. */
   chanceError: number;
 }
@@ -66,7 +68,8 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,
       maxRemoved: profile === "quick" ? 4 : 8,
-      draws: profile === "quick" ? 5 : 20,
+      draws: profile === "quick" ? 4 : 20,
+      evalImages: profile === "quick" ? 500 : 10000,
       trainedNetsFolder: "trained-nets",
     };
   },
@@ -76,7 +79,8 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
     const runs: LesionRun[] = [];
     for (const dataset of config.datasets) {
       const { valid } = experimentDataset(dataset, config.recipe.trainLimit, config.recipe.validLimit);
-      const images = valid.images.float().div(255).unsqueeze(1); // [N, 1, 28, 28]
+      const images = imageBatch(valid, config.evalImages); // [N, 1, 28, 28]
+      const labels = valid.labels.narrow(0, 0, images.shape[0]); // [N]
       for (const residual of [true, false]) {
         for (const seed of config.seeds) {
           const trained = await trainNet({ ...config.recipe, dataset, depth: config.depth, residual, seed }, nets, context.log);
@@ -84,11 +88,11 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
           context.log(`lesion: ${dataset} ${residual ? "resnet" : "plain"}-${config.depth} seed ${seed}`);
 
           model.setRemovedBlocks([]);
-          const baselineError = testError(model, images, valid.labels);
+          const baselineError = testError(model, images, labels);
           const singleBlockErrors = model.blocks.map((block, index) => {
             if (!residual && block.changesShape) return null;
             model.setRemovedBlocks([index]);
-            return testError(model, images, valid.labels);
+            return testError(model, images, labels);
           });
 
           // Random removals draw from the blocks that keep their shape, so both twins can lose the same blocks.
@@ -100,7 +104,7 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
               const pool = [...removable];
               const chosen = Array.from({ length: removed }, () => pool.splice(random.nextInt(pool.length), 1)[0]);
               model.setRemovedBlocks(chosen);
-              return testError(model, images, valid.labels);
+              return testError(model, images, labels);
             });
             randomRemovalErrors.push({ removed, meanError: spread(errors).mean, errors });
           }
@@ -118,14 +122,13 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
             const errors = run.singleBlockErrors.filter((error): error is number => error !== null);
             return spread(errors.map((error) => error - run.baselineError)).mean;
           });
-      const verdict = compareGroups(increases(true), increases(false));
       const classes = experimentDataset(dataset, config.recipe.trainLimit, config.recipe.validLimit).valid.classNames.length;
       return {
         dataset,
         singleRemovalIncrease: {
           residual: spread(increases(true)),
           plain: spread(increases(false)),
-          smaller: verdict === "a" ? "residual" : verdict === "b" ? "plain" : "inconclusive",
+          smaller: compareTwins(increases(true), increases(false)),
         },
         chanceError: 1 - 1 / classes,
       };

@@ -4,7 +4,7 @@
 // toward white noise; in residual nets it stays correlated.
 import { Mlp } from "../models/index.js";
 import { gradients as inputGradients, linspace, manualSeed, noGrad, type Tensor } from "../torch/index.js";
-import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
+import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 
 export interface ShatteredConfig {
   depths: number[];
@@ -28,7 +28,7 @@ export interface ShatteredRun {
 
 export interface ShatteredComparison {
   depth: number;
-  lag1: { residual: Spread; plain: Spread; moreCorrelated: "residual" | "plain" | "inconclusive" };
+  lag1: { residual: Spread; plain: Spread; moreCorrelated: TwinVerdict };
 }
 
 export interface ShatteredData {
@@ -105,11 +105,10 @@ export const shattered: Experiment<ShatteredConfig, ShatteredData> = {
 
     const comparisons = config.depths.map((depth): ShatteredComparison => {
       const lag1 = (residual: boolean) => runs.filter((run) => run.depth === depth && run.residual === residual).map((run) => run.autocorrelation[1]);
-      // Higher lag-1 autocorrelation is better here, so the comparison runs with lowerIsBetter false.
-      const verdict = compareGroups(lag1(true), lag1(false), false);
+      // Higher lag-1 autocorrelation counts as better here, so lowerIsBetter is false.
       return {
         depth,
-        lag1: { residual: spread(lag1(true)), plain: spread(lag1(false)), moreCorrelated: verdict === "a" ? "residual" : verdict === "b" ? "plain" : "inconclusive" },
+        lag1: { residual: spread(lag1(true)), plain: spread(lag1(false)), moreCorrelated: compareTwins(lag1(true), lag1(false), false) },
       };
     });
     return { inputs: inputs.toNumbers(), runs, comparisons };

@@ -214,6 +214,7 @@ function format(value: Spread): string {
 
 function verdictText(comparison: GroupComparison, measure: string): string {
   const values = `residual ${format(comparison.residual)}, plain ${format(comparison.plain)}`;
+  if (comparison.residual.n < 2 || comparison.plain.n < 2) return `${measure}: ${values}; inconclusive, one seed per group shows no spread`;
   if (comparison.better === "inconclusive") return `${measure}: ${values}; inconclusive, the gap is within the seed spread`;
   return `${measure}: ${values}; ${comparison.better} is better`;
 }
@@ -244,10 +245,13 @@ export function conclude(comparisons: readonly DepthComparison[], checks: readon
   for (const check of checks) {
     const plain = check.plain.map((value, i) => `${check.depths[i]}: ${value.mean.toExponential(2)}`).join(", ");
     const residual = check.residual.map((value, i) => `${check.depths[i]}: ${value.mean.toExponential(2)}`).join(", ");
+    const singleSeed = check.plain.some((value) => value.n < 2) || check.residual.some((value) => value.n < 2);
     const reading = {
       agrees: "agrees with the paper: without skips the representations approach rank 1 as depth grows, with skips they do not",
       disagrees: "disagrees with the paper",
-      inconclusive: "is inconclusive: the fall with depth or the gap to the skip version is within the seed spread",
+      inconclusive: singleSeed
+        ? "is inconclusive: one seed per group shows no spread"
+        : "is inconclusive: the fall with depth or the gap to the skip version is within the seed spread",
     }[check.verdict];
     lines.push(`${check.task}, attention-only stacks at initialisation, last layer's rank-1 residual by depth: plain ${plain}; residual ${residual}. This ${reading}.`);
   }

@@ -75,7 +75,7 @@ test("gradients records every layer", async () => {
 });
 
 test("lesion removes every block once", async () => {
-  const data = await lesion.run({ datasets: ["mnist"], depth: 14, seeds: [0, 1], recipe: tinyRecipe, maxRemoved: 2, draws: 2, trainedNetsFolder: "trained-nets" }, shared);
+  const data = await lesion.run({ datasets: ["mnist"], depth: 14, seeds: [0, 1], recipe: tinyRecipe, maxRemoved: 2, draws: 2, evalImages: 64, trainedNetsFolder: "trained-nets" }, shared);
   const residual = data.runs.find((run) => run.residual)!;
   const plain = data.runs.find((run) => !run.residual)!;
   assert.equal(residual.singleBlockErrors.length, 6);
