@@ -8,15 +8,16 @@ import { ClassificationInterpretation, formatTableLine, rowCells, type EpochRow,
 import { defaultThreadCount, provenance } from "../torch/index.js";
 import { runExperiments } from "./experiment-command.js";
 import { train, type TrainSettings } from "./train-command.js";
-import { oneOf, parseFlags, UsageError } from "./usage-error.js";
+import { oneOf, parseFlags, positiveInteger, UsageError } from "./usage-error.js";
 
-export const startHelp = `Usage: residual-lab start [--profile quick|full] [--runs DIR]
+export const startHelp = `Usage: residual-lab start [--profile quick|full] [--runs DIR] [--threads N]
 
 1. Trains the seed recipe: ResNet-18 (1 input channel, no pretraining) on the full MNIST with
    fit(4, 1e-3) at batch size 32, printing fastai's table; writes DIR/seed-recipe/result.json.
 2. Runs every experiment of the profile (default quick: about 10 minutes on 2 cores) into
    DIR/PROFILE/NAME/result.json.
-Finished results are reused (default DIR: runs).`;
+Finished results are reused (default DIR: runs). --threads sets libtorch's thread count
+(default: one per core).`;
 
 export const seedRecipe: Omit<TrainSettings, "threads" | "checkpoint"> = {
   model: "resnet18",
@@ -63,7 +64,7 @@ async function interpret(learn: Learner): Promise<Pick<SeedRecipeResult, "classN
 }
 
 /** Trains the seed recipe unless its result exists; a killed run resumes from its last epoch. */
-export async function runSeedRecipe(runsFolder: string): Promise<SeedRecipeResult> {
+export async function runSeedRecipe(runsFolder: string, threads: number): Promise<SeedRecipeResult> {
   const folder = path.join(runsFolder, "seed-recipe");
   const resultFile = path.join(folder, "result.json");
   if (existsSync(resultFile)) {
@@ -76,7 +77,7 @@ export async function runSeedRecipe(runsFolder: string): Promise<SeedRecipeResul
   }
 
   const checkpoint = path.join(folder, "checkpoint.safetensors");
-  const settings: TrainSettings = { ...seedRecipe, threads: defaultThreadCount(), checkpoint, resume: existsSync(checkpoint) };
+  const settings: TrainSettings = { ...seedRecipe, threads, checkpoint, resume: existsSync(checkpoint) };
   const started = Date.now();
   const learn = await train(settings);
   const result: SeedRecipeResult = {
@@ -94,15 +95,15 @@ export async function runSeedRecipe(runsFolder: string): Promise<SeedRecipeResul
 }
 
 export async function startCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(args, { runs: { type: "string" }, profile: { type: "string" } }, "start");
+  const { values, positionals } = parseFlags(args, { runs: { type: "string" }, profile: { type: "string" }, threads: { type: "string" } }, "start");
   if (positionals.length > 0) throw new UsageError(`start: unexpected argument '${positionals[0]}'`);
   const runsFolder = path.resolve(values.runs ?? "runs");
   const profile: Profile = oneOf(values.profile, ["quick", "full"] as const, "--profile") ?? "quick";
 
-  const seed = await runSeedRecipe(runsFolder);
+  const threads = positiveInteger(values.threads, "--threads") ?? defaultThreadCount();
+  const seed = await runSeedRecipe(runsFolder, threads);
   process.stderr.write(`seed recipe: final accuracy ${seed.rows.at(-1)?.metrics.accuracy.toFixed(4)}\n`);
 
-  const threads = defaultThreadCount();
   const names = experiments.map((experiment) => experiment.name);
   const files = await runExperiments({ names, profile, overrides: {}, threads, runsFolder });
   for (const file of files) process.stdout.write(`${file}\n`);
