@@ -5,7 +5,8 @@
 // initialisation and after training. Dong, Cordonnier and Loukas 2021 prove that pure attention
 // loses rank doubly exponentially with depth and that skip connections prevent it.
 import { defaultDevilsDictionaryFolder, hasDevilsDictionary } from "../data/devils-dictionary.js";
-import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
+import { getNumThreads, setNumThreads } from "../torch/index.js";
+import { compareGroups, spread, type Experiment, type ExperimentContext, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
 import { buildTransformer, measureStream, trainTransformer, type StreamRanks, type TransformerModelConfig, type TransformerRun, type TransformerTrainingConfig } from "./transformer-training.js";
 import { devilsDictionaryTask, probeInputs, sortingTask, transformerTaskNames, type SequenceTask, type SortingTaskOptions, type TextTaskOptions, type TransformerTaskName } from "./transformer-tasks.js";
 
@@ -23,6 +24,12 @@ export interface TransformerExperimentConfig {
   probeSequences: number;
   /** Depths of the attention-only stacks measured at initialisation (no training, so deeper is cheap). */
   attentionOnlyDepths: number[];
+  /**
+   * libtorch intra-op threads while the experiment runs; the previous count is restored after.
+   * 1 in both profiles because the tensors are small. With 2 threads and other jobs on the 2
+   * cores, the quick profile took 731 s instead of 67 s, most of it OpenMP threads waiting.
+   */
+  threads: number;
 }
 
 /** Attention-only blocks (no MLP) at initialisation: the setting of Dong et al.'s theorem, plus LayerNorm. */
@@ -108,6 +115,7 @@ const profiles: Record<Profile, Omit<TransformerExperimentConfig, "seeds">> = {
     text: { contextLength: 32, validWindows: 128, folder: defaultDevilsDictionaryFolder },
     probeSequences: 16,
     attentionOnlyDepths: [1, 2, 4, 8, 16, 32],
+    threads: 1,
   },
   full: {
     tasks: ["sorting", "devils-dictionary"],
@@ -121,6 +129,7 @@ const profiles: Record<Profile, Omit<TransformerExperimentConfig, "seeds">> = {
     text: { contextLength: 64, validWindows: 256, folder: defaultDevilsDictionaryFolder },
     probeSequences: 32,
     attentionOnlyDepths: [1, 2, 4, 8, 16, 32, 64],
+    threads: 1,
   },
 };
 
@@ -278,51 +287,62 @@ export const transformer: Experiment<TransformerExperimentConfig, TransformerDat
   },
 
   async run(config, context) {
-    const runs: TransformerRun[] = [];
-    const attentionOnly: AttentionOnlyRun[] = [];
-    const skipped: TransformerData["skipped"] = [];
-    const norm = config.model.norm;
+    const previousThreads = getNumThreads();
+    setNumThreads(config.threads);
+    try {
+      return await runSweep(config, context);
+    } finally {
+      setNumThreads(previousThreads);
+    }
+  },
+};
 
-    for (const name of config.tasks) {
-      if (name === "devils-dictionary" && !hasDevilsDictionary(config.text.folder)) {
-        const reason = `${config.text.folder}/devil.dict.dz not found: install Debian's dict-devil package`;
-        context.log(`transformer: skipping devils-dictionary, ${reason}`);
-        skipped.push({ task: name, reason });
-        continue;
-      }
-      const task = loadTask(name, config);
-      const probe = probeInputs(task, config.probeSequences);
+/** Runs or reuses every part, per task: the attention-only measurements, then the training runs. */
+async function runSweep(config: TransformerExperimentConfig, context: ExperimentContext): Promise<TransformerData> {
+  const runs: TransformerRun[] = [];
+  const attentionOnly: AttentionOnlyRun[] = [];
+  const skipped: TransformerData["skipped"] = [];
+  const norm = config.model.norm;
 
-      for (const depth of config.attentionOnlyDepths) {
-        for (const residual of [true, false]) {
-          for (const seed of config.seeds) {
-            const key = runKey("attention-only", name, norm, depth, residual, seed);
-            const { value } = await context.folder.part(key, async () => {
-              const model = buildTransformer({ task, depth, residual, seed, model: config.model, attentionOnly: true });
-              return { task: name, depth, residual, seed, atInit: measureStream(model, probe) };
-            });
-            attentionOnly.push(value);
-          }
-        }
-      }
+  for (const name of config.tasks) {
+    if (name === "devils-dictionary" && !hasDevilsDictionary(config.text.folder)) {
+      const reason = `${config.text.folder}/devil.dict.dz not found: install Debian's dict-devil package`;
+      context.log(`transformer: skipping devils-dictionary, ${reason}`);
+      skipped.push({ task: name, reason });
+      continue;
+    }
+    const task = loadTask(name, config);
+    const probe = probeInputs(task, config.probeSequences);
 
-      for (const depth of config.depths) {
-        for (const residual of [true, false]) {
-          for (const seed of config.seeds) {
-            const key = runKey("trained", name, norm, depth, residual, seed);
-            const { value, seconds, reused } = await context.folder.part(key, () =>
-              trainTransformer({ task, depth, residual, seed, model: config.model, training: config.training[name], probe }),
-            );
-            const loss = value.final.loss === null ? "diverged" : `validation loss ${value.final.loss.toFixed(3)}`;
-            context.log(`transformer: ${key}: ${loss}${reused ? " (reused)" : `, ${seconds.toFixed(1)} s`}`);
-            runs.push(value);
-          }
+    for (const depth of config.attentionOnlyDepths) {
+      for (const residual of [true, false]) {
+        for (const seed of config.seeds) {
+          const key = runKey("attention-only", name, norm, depth, residual, seed);
+          const { value } = await context.folder.part(key, async () => {
+            const model = buildTransformer({ task, depth, residual, seed, model: config.model, attentionOnly: true });
+            return { task: name, depth, residual, seed, atInit: measureStream(model, probe) };
+          });
+          attentionOnly.push(value);
         }
       }
     }
 
-    const comparisons = compareDepths(runs);
-    const rankCollapse = checkRankCollapse(attentionOnly);
-    return { runs, attentionOnly, comparisons, rankCollapse, conclusions: conclude(comparisons, rankCollapse), paperClaim, skipped };
-  },
-};
+    for (const depth of config.depths) {
+      for (const residual of [true, false]) {
+        for (const seed of config.seeds) {
+          const key = runKey("trained", name, norm, depth, residual, seed);
+          const { value, seconds, reused } = await context.folder.part(key, () =>
+            trainTransformer({ task, depth, residual, seed, model: config.model, training: config.training[name], probe }),
+          );
+          const loss = value.final.loss === null ? "diverged" : `validation loss ${value.final.loss.toFixed(3)}`;
+          context.log(`transformer: ${key}: ${loss}${reused ? " (reused)" : `, ${seconds.toFixed(1)} s`}`);
+          runs.push(value);
+        }
+      }
+    }
+  }
+
+  const comparisons = compareDepths(runs);
+  const rankCollapse = checkRankCollapse(attentionOnly);
+  return { runs, attentionOnly, comparisons, rankCollapse, conclusions: conclude(comparisons, rankCollapse), paperClaim, skipped };
+}

@@ -7,6 +7,7 @@ import { defaultDevilsDictionaryFolder, hasDevilsDictionary } from "../../src/da
 import { RunFolder } from "../../src/experiments/run-folder.js";
 import { checkRankCollapse, compareDepths, conclude, transformer, type AttentionOnlyRun, type TransformerExperimentConfig } from "../../src/experiments/transformer.js";
 import { learningRateAt, type TransformerRun } from "../../src/experiments/transformer-training.js";
+import { getNumThreads, setNumThreads } from "../../src/torch/index.js";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "transformer-experiment-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -83,6 +84,18 @@ test("text task trains on the book", { skip: textMissing }, async () => {
   }
 });
 
+test("thread count is restored after a run", async () => {
+  const previous = getNumThreads();
+  setNumThreads(2);
+  try {
+    const config = { ...tinyConfig(), depths: [1], seeds: [0], attentionOnlyDepths: [1], threads: 1 };
+    await transformer.run(config, { profile: "quick", folder: new RunFolder(path.join(root, "threads")), log: () => undefined });
+    assert.equal(getNumThreads(), 2);
+  } finally {
+    setNumThreads(previous);
+  }
+});
+
 test("missing text skips its task", async () => {
   const config = { ...tinyConfig(), tasks: ["devils-dictionary" as const], text: { contextLength: 8, validWindows: 4, folder: path.join(root, "no-such-folder") } };
   const data = await transformer.run(config, { profile: "quick", folder: new RunFolder(path.join(root, "skip")), log: () => undefined });
@@ -134,6 +147,10 @@ test("comparisons call gaps within spread inconclusive", () => {
   assert.equal(overlapping[0].finalLoss.better, "inconclusive");
   assert.ok(conclude(overlapping, []).some((line) => line.includes("inconclusive")));
 
+  const singleSeed = compareDepths([fakeRun(2, true, 0, 0.1, 0.7), fakeRun(2, false, 0, 2.3, 1e-7)]);
+  assert.equal(singleSeed[0].finalLoss.better, "inconclusive");
+  assert.ok(conclude(singleSeed, []).some((line) => line.includes("one seed per group shows no spread")));
+
   const diverged = compareDepths([fakeRun(2, true, 0, 0.1, 0.7), fakeRun(2, true, 1, 0.1, 0.7), fakeRun(2, false, 0, null, 0.7), fakeRun(2, false, 1, null, 0.7)]);
   assert.deepEqual(diverged[0].diverged, { residual: 0, plain: 2 });
   assert.equal(diverged[0].finalLoss.plain.n, 0);
@@ -163,6 +180,11 @@ test("rank collapse verdicts", () => {
     attentionRun(1, true, 0, 0.5), attentionRun(1, true, 1, 0.1), attentionRun(8, true, 0, 0.4), attentionRun(8, true, 1, 0.1),
   ]);
   assert.equal(noisy[0].verdict, "inconclusive");
+  assert.ok(conclude([], noisy).some((line) => line.includes("within the seed spread")));
+
+  const singleSeed = checkRankCollapse([attentionRun(1, false, 0, 0.5), attentionRun(8, false, 0, 1e-3), attentionRun(1, true, 0, 0.9), attentionRun(8, true, 0, 0.9)]);
+  assert.equal(singleSeed[0].verdict, "inconclusive");
+  assert.ok(conclude([], singleSeed).some((line) => line.includes("one seed per group")));
 });
 
 test("learning rate warms up then decays", () => {
