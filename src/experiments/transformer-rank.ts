@@ -1,13 +1,13 @@
-// Rank collapse, measured as in Dong, Cordonnier and Loukas 2021 ("Attention is not all you
-// need: pure attention loses rank doubly exponentially with depth", ICML): how far a layer's
-// token representations X [T, D] are from a rank-1 matrix, relative to the size of X.
+// Measures of rank collapse, the effect Dong, Cordonnier and Loukas 2021 describe ("Attention is
+// not all you need: pure attention loses rank doubly exponentially with depth", ICML): how far a
+// layer's token representations X [T, D] are from a rank-1 matrix, relative to the size of X.
 import { noGrad, tidy, type Tensor } from "../torch/index.js";
 
 /**
- * Relative residual of the best rank-1 approximation of each matrix in a batch [N, T, D]:
- * ‖X - X₁‖_F / ‖X‖_F = √(σ₂² + σ₃² + ...) / √(σ₁² + σ₂² + ...), with X₁ the truncated SVD
- * (Eckart-Young). 0 for a rank-1 matrix, √((n-1)/n) for an n x n orthogonal one, and 0 for a
- * zero matrix. Computed in float64.
+ * Computes the relative residual of the best rank-1 approximation of each matrix in a batch
+ * [N, T, D]: ‖X - X₁‖_F / ‖X‖_F = √(σ₂² + σ₃² + ...) / √(σ₁² + σ₂² + ...), with X₁ the
+ * truncated SVD (Eckart-Young). It is 0 for a rank-1 matrix, √((n-1)/n) for an n x n orthogonal
+ * one, and 0 for a zero matrix. Computed in float64.
  */
 export function rank1Residuals(batch: Tensor): number[] {
   const shape = batch.shape;
@@ -51,10 +51,10 @@ export function rank1Residual(matrix: Tensor): number {
 }
 
 /**
- * Dong et al.'s residual res(X) = X - 1xᵀ, with x the mean token (the xᵀ that minimises the
- * Frobenius norm), relative to ‖X‖_F, for each matrix of a batch [N, T, D]. It is 0 when every
- * token has the same representation ("token uniformity"). It is measured in the Frobenius norm
- * here, while the paper's bounds use a composite ℓ1/ℓ∞ norm.
+ * Computes the distance from token uniformity, the collapse Dong et al. describe, for each matrix
+ * of a batch [N, T, D]: ‖X - 1x̄ᵀ‖_F / ‖X‖_F, with x̄ the mean token, because 1x̄ᵀ is the matrix of
+ * identical rows closest to X in the Frobenius norm. It is 0 when every token has the same
+ * representation.
  */
 export function uniformityResiduals(batch: Tensor): number[] {
   const shape = batch.shape;

@@ -43,7 +43,7 @@ export interface Evaluation {
 export interface StreamRanks {
   /** Mean over the probe sequences of the rank-1 residual of X [T, D]. */
   rank1Residual: number[];
-  /** Mean over the probe sequences of Dong et al.'s ‖X - 1x̄ᵀ‖_F / ‖X‖_F. */
+  /** Mean over the probe sequences of the distance from token uniformity, ‖X - 1x̄ᵀ‖_F / ‖X‖_F. */
   uniformityResidual: number[];
 }
 
