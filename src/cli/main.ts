@@ -3,6 +3,7 @@
 import { experimentCommand, experimentHelp } from "./experiment-command.js";
 import { infoCommand, infoHelp } from "./info-command.js";
 import { predictCommand, predictHelp } from "./predict-command.js";
+import { reportCommand, reportHelp } from "./report-command.js";
 import { speedrunCommand, speedrunHelp } from "./speedrun-command.js";
 import { startCommand, startHelp } from "./start-command.js";
 import { trainCommand, trainHelp } from "./train-command.js";
@@ -15,6 +16,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<void> | void; 
   experiment: { run: experimentCommand, help: experimentHelp },
   start: { run: startCommand, help: startHelp },
   speedrun: { run: speedrunCommand, help: speedrunHelp },
+  report: { run: reportCommand, help: reportHelp },
 };
 
 const overview = `Usage: residual-lab COMMAND [options]
