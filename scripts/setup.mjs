@@ -1,7 +1,7 @@
 // Brings a checkout to a runnable state, doing only what is missing: npm packages, libtorch,
 // the native addon build and the TypeScript build. `npm start`, `npm test` and `npm run bench`
 // call it first, so a fresh machine needs no other step. On Debian as root it installs
-// libtorch-dev and dataset-fashion-mnist with apt-get when they are missing. Flags:
+// libtorch-dev, dataset-fashion-mnist and dict-devil with apt-get when they are missing. Flags:
 // --python-torch also installs python3-torch and python3-torchvision (the benchmark's peer);
 // --chromium also installs chromium (the report's browser test).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -58,12 +58,14 @@ function aptInstall(packages) {
 }
 
 const fashionMnistFolder = "/usr/share/datasets/fashion-mnist";
+// The Devil's Dictionary (Bierce 1911, public domain), the Transformer's character-level text.
+const devilsDictionary = "/usr/share/dictd/devil.dict.dz";
 
 function ensureLibtorch() {
   let libtorch = findLibtorch();
   if (!libtorch && isDebianRoot()) {
     // Fashion-MNIST comes along in the same apt run when it is missing too.
-    aptInstall(["libtorch-dev", ...(existsSync(fashionMnistFolder) ? [] : ["dataset-fashion-mnist"])]);
+    aptInstall(["libtorch-dev", ...missingDataPackages()]);
     libtorch = findLibtorch();
   }
   if (!libtorch) throw new Error(missingLibtorchMessage);
@@ -73,14 +75,25 @@ function ensureLibtorch() {
   return libtorch;
 }
 
-/** Fashion-MNIST from Debian's dataset-fashion-mnist; without it, its tests and experiments are skipped. */
-function ensureFashionMnist() {
-  if (existsSync(fashionMnistFolder)) return;
+function missingDataPackages() {
+  return [
+    ...(existsSync(fashionMnistFolder) ? [] : ["dataset-fashion-mnist"]),
+    ...(existsSync(devilsDictionary) ? [] : ["dict-devil"]),
+  ];
+}
+
+/**
+ * Fashion-MNIST (dataset-fashion-mnist) and the Transformer's text (dict-devil) from Debian;
+ * without them, their tests and experiments are skipped.
+ */
+function ensureDataPackages() {
+  const missing = missingDataPackages();
+  if (missing.length === 0) return;
   if (!isDebianRoot()) {
-    log(`Fashion-MNIST not found at ${fashionMnistFolder}: install dataset-fashion-mnist or pass --dataset FOLDER`);
+    log(`missing data: install ${missing.join(" and ")} (Debian packages) or pass --dataset FOLDER`);
     return;
   }
-  aptInstall(["dataset-fashion-mnist"]);
+  aptInstall(missing);
 }
 
 /** Debian's Chromium, which the report's browser test drives headless; without it that test is skipped. */
@@ -131,7 +144,7 @@ function ensureTypeScriptBuild() {
 try {
   ensureNpmPackages();
   const libtorch = ensureLibtorch();
-  ensureFashionMnist();
+  ensureDataPackages();
   if (process.argv.includes("--python-torch")) ensurePythonTorch();
   if (process.argv.includes("--chromium")) ensureChromium();
   ensureAddon(libtorch);

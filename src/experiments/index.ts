@@ -11,3 +11,4 @@ export * from "./gradients.js";
 export * from "./lesion.js";
 export * from "./landscape.js";
 export * from "./shattered.js";
+export * from "./transformer.js";
