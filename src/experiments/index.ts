@@ -11,4 +11,4 @@ export * from "./gradients.js";
 export * from "./lesion.js";
 export * from "./landscape.js";
 export * from "./shattered.js";
-export * from "./transformer.js";
+export { transformer, type TransformerData, type TransformerExperimentConfig } from "./transformer.js";
