@@ -3,7 +3,7 @@
 // the degradation sweep train), and the standard deviation of each 3x3 layer's response after
 // BatchNorm and before the addition (He et al. 2015, Fig. 7: residual responses are smaller,
 // so each residual function stays close to zero).
-import { noGrad, type Tensor } from "../torch/index.js";
+import { noGrad, tidy, type Tensor } from "../torch/index.js";
 import { experimentDataset, imageBatch } from "./datasets.js";
 import { compareTwins, spread, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
@@ -53,7 +53,7 @@ export interface GradientsData {
 }
 
 function responseStds(model: CifarResNet, images: Tensor): number[] {
-  return noGrad(() => model.forwardWithResponses(images).responses.map((response) => response.std().item()));
+  return noGrad(() => tidy(() => model.forwardWithResponses(images).responses.map((response) => response.std().item())));
 }
 
 export const gradients: Experiment<GradientsConfig, GradientsData> = {

@@ -4,7 +4,7 @@
 // the matching trained filter; BatchNorm and bias entries stay zero. Li et al. found ResNet-56's
 // surface near-convex and plain-56's chaotic, while at 20 layers both look alike.
 import type { CifarResNet } from "../models/index.js";
-import { F, manualSeed, noGrad, randn, zerosLike, type Tensor } from "../torch/index.js";
+import { F, manualSeed, noGrad, randn, tidy, zerosLike, type Tensor } from "../torch/index.js";
 import { experimentDataset, imageBatch } from "./datasets.js";
 import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
@@ -60,13 +60,13 @@ export function filterNormalizedDirection(parameters: readonly [string, Tensor][
       const direction = randn(weight.shape);
       const shape = [weight.shape[0], ...weight.shape.slice(1).map(() => 1)];
       const filterNorm = (tensor: Tensor) => tensor.flatten(1).square().sum(1).sqrt().reshape(...shape); // [out, 1, ...]
-      return direction.div(filterNorm(direction).add(1e-10)).mul(filterNorm(weight));
+      return tidy(() => direction.div(filterNorm(direction).add(1e-10)).mul(filterNorm(weight)));
     }),
   );
 }
 
 function lossAt(model: CifarResNet, images: Tensor, labels: Tensor): number {
-  return noGrad(() => F.crossEntropy(model.forward(images), labels).item());
+  return noGrad(() => tidy(() => F.crossEntropy(model.forward(images), labels).item()));
 }
 
 /** Sets every parameter to origin + Σ coefficient · direction. */

@@ -5,7 +5,7 @@
 // single block barely changes a residual net's error while a plain net falls to chance, and that
 // the residual net's error grows smoothly with the number of blocks deleted.
 import type { CifarResNet } from "../models/index.js";
-import { noGrad, type Tensor } from "../torch/index.js";
+import { noGrad, tidy, type Tensor } from "../torch/index.js";
 import { Mulberry32 } from "../data/index.js";
 import { experimentDataset, imageBatch } from "./datasets.js";
 import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
@@ -53,7 +53,7 @@ export interface LesionData {
 }
 
 function testError(model: CifarResNet, images: Tensor, labels: Tensor): number {
-  return noGrad(() => 1 - model.forward(images).argmax(-1).eq(labels).float().mean().item());
+  return noGrad(() => tidy(() => 1 - model.forward(images).argmax(-1).eq(labels).float().mean().item()));
 }
 
 export const lesion: Experiment<LesionConfig, LesionData> = {

@@ -3,7 +3,7 @@
 // Shattered Gradients Problem"). In deep plain nets the gradient along the line decorrelates
 // toward white noise; in residual nets it stays correlated.
 import { Mlp } from "../models/index.js";
-import { gradients as inputGradients, linspace, manualSeed, noGrad, type Tensor } from "../torch/index.js";
+import { gradients as inputGradients, linspace, manualSeed, noGrad, tidy, type Tensor } from "../torch/index.js";
 import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 
 export interface ShatteredConfig {
@@ -59,11 +59,13 @@ export function autocorrelation(values: readonly number[], maxLag: number): numb
  * frozen, so each output depends on its own input only and d(Σ f)/dx_i = f'(x_i).
  */
 export function gradientAlongLine(model: Mlp, inputs: Tensor): number[] {
-  noGrad(() => model.train().forward(inputs));
+  noGrad(() => tidy(() => model.train().forward(inputs)));
   model.eval();
-  const line = inputs.detach().requiresGrad_(true);
-  const [gradient] = inputGradients([model.forward(line).sum()], [line]);
-  return gradient.toNumbers();
+  return tidy(() => {
+    const line = inputs.detach().requiresGrad_(true);
+    const [gradient] = inputGradients([model.forward(line).sum()], [line]);
+    return gradient.toNumbers();
+  });
 }
 
 export const shattered: Experiment<ShatteredConfig, ShatteredData> = {
