@@ -1,11 +1,12 @@
 // `residual-lab start` (npm start): the user's path. Trains the seed recipe on the full MNIST
-// (fastai's notebook job), runs the experiments of the chosen profile, and prints where the
-// results are. Finished parts are reused, so a rerun is quick and a killed run resumes.
+// (fastai's notebook job), runs the experiments of the chosen profile, writes the report and
+// prints its conclusions and where it is. Finished parts are reused, so a rerun is quick and a killed run resumes.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { experiments, writeJsonAtomically, type Profile } from "../experiments/index.js";
 import { ClassificationInterpretation, formatTableLine, rowCells, type EpochRow, type Learner } from "../learner/index.js";
 import { defaultThreadCount, provenance } from "../torch/index.js";
+import { writeReport } from "../report/index.js";
 import { runExperiments } from "./experiment-command.js";
 import { train, type TrainSettings } from "./train-command.js";
 import { oneOf, parseFlags, positiveInteger, UsageError } from "./usage-error.js";
@@ -16,6 +17,7 @@ export const startHelp = `Usage: residual-lab start [--profile quick|full] [--ru
    fit(4, 1e-3) at batch size 32, printing fastai's table; writes DIR/seed-recipe/result.json.
 2. Runs every experiment of the profile (default quick: about 10 minutes on 2 cores) into
    DIR/PROFILE/NAME/result.json.
+3. Writes the report, report/index.html, and prints each section's conclusion and its path.
 Finished results are reused (default DIR: runs). --threads sets libtorch's thread count
 (default: one per core).`;
 
@@ -105,6 +107,10 @@ export async function startCommand(args: string[]): Promise<void> {
   process.stderr.write(`seed recipe: final accuracy ${seed.rows.at(-1)?.metrics.accuracy.toFixed(4)}\n`);
 
   const names = experiments.map((experiment) => experiment.name);
-  const files = await runExperiments({ names, profile, overrides: {}, threads, runsFolder });
-  for (const file of files) process.stdout.write(`${file}\n`);
+  await runExperiments({ names, profile, overrides: {}, threads, runsFolder });
+
+  const report = await writeReport(runsFolder, path.resolve("report"), { profile });
+  process.stdout.write("\n");
+  for (const section of report.sections) process.stdout.write(`${section.label}: ${section.summary}\n`);
+  process.stdout.write(`\nreport: ${report.indexFile}\n`);
 }
