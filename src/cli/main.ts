@@ -26,6 +26,7 @@ Commands:
   train       train a ResNet or its plain twin on MNIST, Fashion-MNIST or an IDX folder
   predict     classify PNG images or IDX records with a model written by train --export
   experiment  run the residual-against-plain experiments (degradation, gradients, ...)
+  report      write report/index.html from the run folders
   speedrun    time to 99% MNIST test accuracy with a small residual CNN
   info        versions, libtorch, threads and CPU features
 
