@@ -86,3 +86,12 @@ export function compareTwins(residual: readonly number[], plain: readonly number
   if (verdict === "a") return "residual";
   return verdict === "b" ? "plain" : "inconclusive";
 }
+
+/**
+ * Lets the event loop turn. Node 20 runs the finalizers of released tensor handles only there;
+ * a long synchronous loop of forward passes that never yields fragments the heap until it holds
+ * gigabytes, so measurement loops yield after every evaluation.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

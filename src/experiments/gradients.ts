@@ -5,7 +5,7 @@
 // so each residual function stays close to zero).
 import { noGrad, tidy, type Tensor } from "../torch/index.js";
 import { experimentDataset, imageBatch } from "./datasets.js";
-import { compareTwins, spread, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
+import { compareTwins, spread, yieldToEventLoop, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
 import { initialNet, loadTrainedNet, trainNet, type NetSpec } from "./trained-nets.js";
@@ -97,6 +97,7 @@ export const gradients: Experiment<GradientsConfig, GradientsData> = {
             trainedResponseStd: responseStds(loadTrainedNet(trained), images),
             initialGradientSpread: Math.log10(initialGradientNorms[0] / initialGradientNorms.at(-1)!),
           });
+          await yieldToEventLoop();
         }
       }
     }

@@ -6,10 +6,10 @@
 import type { CifarResNet } from "../models/index.js";
 import { F, manualSeed, noGrad, randn, tidy, zerosLike, type Tensor } from "../torch/index.js";
 import { experimentDataset, imageBatch } from "./datasets.js";
-import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
+import { compareTwins, spread, yieldToEventLoop, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
-import { loadTrainedNet, trainNet } from "./trained-nets.js";
+import { loadTrainedNet, netKey, trainNet } from "./trained-nets.js";
 
 export interface LandscapeConfig {
   dataset: string;
@@ -114,9 +114,9 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
       depths: [Math.min(...depths), Math.max(...depths)],
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,
-      lossImages: profile === "quick" ? 256 : 2000,
-      points1d: profile === "quick" ? 21 : 51,
-      points2d: profile === "quick" ? 9 : 31,
+      lossImages: profile === "quick" ? 128 : 2000,
+      points1d: profile === "quick" ? 15 : 51,
+      points2d: profile === "quick" ? 7 : 31,
       trainedNetsFolder: "trained-nets",
     };
   },
@@ -132,7 +132,8 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
       for (const residual of [true, false]) {
         for (const [seedIndex, seed] of config.seeds.entries()) {
           const trained = await trainNet({ ...config.recipe, dataset: config.dataset, depth, residual, seed }, nets, context.log);
-          const { value } = await context.folder.part(`${residual ? "resnet" : "plain"}-${depth}/seed${seed}`, async () => {
+          const sliceKey = `${config.lossImages}-${config.points1d}-${config.points2d}`;
+          const { value } = await context.folder.part(`${residual ? "resnet" : "plain"}-${depth}/seed${seed}/${sliceKey}/${netKey(trained.spec)}`, async () => {
             context.log(`landscape: ${residual ? "resnet" : "plain"}-${depth} seed ${seed}`);
             const model = loadTrainedNet(trained);
             const named = model.namedParameters();
@@ -145,19 +146,25 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
             const second = filterNormalizedDirection(named);
 
             const alphas = linspace(config.points1d);
-            const losses1d = alphas.map((alpha) => {
+            const losses1d: number[] = [];
+            for (const alpha of alphas) {
               moveTo(parameters, origin, [first], [alpha]);
-              return lossAt(model, images, labels);
-            });
+              losses1d.push(lossAt(model, images, labels));
+              await yieldToEventLoop();
+            }
             let losses2d: number[][] | null = null;
             if (seedIndex === 0) {
               const axis = linspace(config.points2d);
-              losses2d = axis.map((beta) =>
-                axis.map((alpha) => {
+              losses2d = [];
+              for (const beta of axis) {
+                const row: number[] = [];
+                for (const alpha of axis) {
                   moveTo(parameters, origin, [first, second], [alpha, beta]);
-                  return lossAt(model, images, labels);
-                }),
-              );
+                  row.push(lossAt(model, images, labels));
+                  await yieldToEventLoop();
+                }
+                losses2d.push(row);
+              }
             }
             moveTo(parameters, origin, [], []);
             const centre = (config.points1d - 1) / 2;

@@ -8,7 +8,7 @@ import type { CifarResNet } from "../models/index.js";
 import { noGrad, tidy, type Tensor } from "../torch/index.js";
 import { Mulberry32 } from "../data/index.js";
 import { experimentDataset, imageBatch } from "./datasets.js";
-import { compareTwins, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
+import { compareTwins, spread, yieldToEventLoop, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
 import { loadTrainedNet, trainNet } from "./trained-nets.js";
@@ -67,9 +67,9 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
       depth: Math.max(...(overrides.depths ?? choices.depths)),
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,
-      maxRemoved: profile === "quick" ? 4 : 8,
-      draws: profile === "quick" ? 4 : 20,
-      evalImages: profile === "quick" ? 500 : 10000,
+      maxRemoved: profile === "quick" ? 3 : 8,
+      draws: profile === "quick" ? 3 : 20,
+      evalImages: profile === "quick" ? 250 : 10000,
       trainedNetsFolder: "trained-nets",
     };
   },
@@ -89,23 +89,30 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
 
           model.setRemovedBlocks([]);
           const baselineError = testError(model, images, labels);
-          const singleBlockErrors = model.blocks.map((block, index) => {
-            if (!residual && block.changesShape) return null;
+          const singleBlockErrors: (number | null)[] = [];
+          for (const [index, block] of model.blocks.entries()) {
+            if (!residual && block.changesShape) {
+              singleBlockErrors.push(null);
+              continue;
+            }
             model.setRemovedBlocks([index]);
-            return testError(model, images, labels);
-          });
+            singleBlockErrors.push(testError(model, images, labels));
+            await yieldToEventLoop();
+          }
 
           // Random removals draw from the blocks that keep their shape, so both twins can lose the same blocks.
           const removable = model.blocks.flatMap((block, index) => (block.changesShape ? [] : [index]));
           const random = new Mulberry32(seed * 7919 + 17);
           const randomRemovalErrors = [];
           for (let removed = 1; removed <= Math.min(config.maxRemoved, removable.length); removed++) {
-            const errors = Array.from({ length: config.draws }, () => {
+            const errors: number[] = [];
+            for (let draw = 0; draw < config.draws; draw++) {
               const pool = [...removable];
               const chosen = Array.from({ length: removed }, () => pool.splice(random.nextInt(pool.length), 1)[0]);
               model.setRemovedBlocks(chosen);
-              return testError(model, images, labels);
-            });
+              errors.push(testError(model, images, labels));
+              await yieldToEventLoop();
+            }
             randomRemovalErrors.push({ removed, meanError: spread(errors).mean, errors });
           }
           model.setRemovedBlocks([]);
