@@ -1,5 +1,6 @@
 // HTML built from tagged templates: every interpolated value is escaped unless it is already
 // SafeHtml, so a string read from a results file can only ever become text on the page.
+import { escapeXml } from "../learner/svg.js";
 
 /** Markup that this module built or that a renderer checked. Templates insert it unescaped. */
 export class SafeHtml {
@@ -15,20 +16,7 @@ export type HtmlValue = SafeHtml | string | number | boolean | null | undefined 
 
 /** Escapes text for HTML (and SVG) character data and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => {
-    switch (character) {
-      case "&":
-        return "&amp;";
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      case '"':
-        return "&quot;";
-      default:
-        return "&#39;";
-    }
-  });
+  return escapeXml(text);
 }
 
 function render(value: HtmlValue): string {
