@@ -1,4 +1,5 @@
 // `residual-lab report [RUN_DIR]`: writes the report page from a run folder's results.
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { writeReport } from "../report/index.js";
 import { oneOf, parseFlags, UsageError } from "./usage-error.js";
@@ -19,6 +20,10 @@ export async function reportCommand(args: string[]): Promise<void> {
   if (positionals.length > 1) throw new UsageError(`report: expected at most one run folder, got ${positionals.length}: ${positionals.join(" ")}`);
   const profile = oneOf(values.profile, ["quick", "full"] as const, "--profile") ?? "quick";
   const runsFolder = path.resolve(positionals[0] ?? "runs");
+  // A missing folder is a typo or a run not yet made; an empty report would hide that.
+  if (!existsSync(runsFolder) || !statSync(runsFolder).isDirectory()) {
+    throw new UsageError(`report: run folder ${runsFolder} not found; run 'residual-lab start' or 'residual-lab experiment all' first`);
+  }
   const outFolder = path.resolve(values.out ?? "report");
 
   const report = await writeReport(runsFolder, outFolder, { profile });
