@@ -15,7 +15,7 @@ export function experimentDataset(name: string, trainLimit: number, validLimit: 
   return splits;
 }
 
-/** The first `count` images of a split as a float batch in [0, 1]: [count, 1, 28, 28]. */
+/** Returns the first `count` images of a split as a float batch in [0, 1]: [count, 1, 28, 28]. */
 export function imageBatch(split: DatasetSplits["train"], count: number): Tensor {
   const size = Math.min(count, split.length);
   return split.images.narrow(0, 0, size).float().div(255).unsqueeze(1);

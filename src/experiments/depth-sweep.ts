@@ -27,7 +27,7 @@ export interface DepthSweepData {
   answers: DepthSweepAnswer[];
 }
 
-/** Reads the answer off degradation's runs. */
+/** Computes each data set's depth-sweep answer from degradation's runs. */
 export function depthSweepAnswers(data: DegradationData, config: Pick<DegradationConfig, "datasets" | "depths">): DepthSweepAnswer[] {
   const depths = [...config.depths].sort((a, b) => a - b);
   return config.datasets.map((dataset) => {

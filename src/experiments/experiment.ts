@@ -77,7 +77,7 @@ export function compareGroups(a: readonly number[], b: readonly number[], lowerI
   return aIsLower === lowerIsBetter ? "a" : "b";
 }
 
-/** Which twin did better beyond the seed spread. */
+/** The twin that did better beyond the seed spread, or "inconclusive". */
 export type TwinVerdict = "residual" | "plain" | "inconclusive";
 
 /** compareGroups for the residual (first) and plain (second) twins' values. */

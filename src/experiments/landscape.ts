@@ -51,7 +51,7 @@ export interface LandscapeData {
   comparisons: LandscapeComparison[];
 }
 
-/** A direction with each filter scaled to the norm of the matching filter of `weights`. */
+/** Draws a random direction with each filter scaled to the norm of the matching trained filter. */
 export function filterNormalizedDirection(parameters: readonly [string, Tensor][]): Tensor[] {
   return noGrad(() =>
     parameters.map(([, weight]) => {

@@ -62,7 +62,7 @@ export function netKey(spec: NetSpec): string {
   return `${spec.dataset}/${netName(spec)}-${variant}/seed${spec.seed}/${recipe}`;
 }
 
-/** A freshly initialised net for the spec; the seed fixes its initialisation. */
+/** Builds a freshly initialised net for the spec; the seed fixes its initialisation. */
 export function initialNet(spec: NetSpec): CifarResNet {
   manualSeed(spec.seed);
   return new CifarResNet({ depth: spec.depth, residual: spec.residual, shortcut: spec.shortcut, preActivation: spec.preActivation });

@@ -192,7 +192,7 @@ export class CifarResNet extends Module {
     this.blocks.forEach((block, index) => (block.removed = removed.has(index)));
   }
 
-  /** The names of the weighted layers, in the order of forwardWithResponses' responses. */
+  /** Returns the names of the 3x3 layers, in the order of forwardWithResponses' responses. */
   responseNames(): string[] {
     return ["stem", ...this.blocks.flatMap((_, index) => [`block${index}.conv1`, `block${index}.conv2`])];
   }

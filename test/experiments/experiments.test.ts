@@ -50,7 +50,8 @@ test("degradation yields a run per net and findings", async () => {
   for (const run of data.runs) {
     assert.equal(run.history.length, 1);
     assert.ok(Number.isFinite(run.finalTrainLoss));
-    assert.ok(run.testError >= 0 && run.testError <= 1);
+    assert.ok(run.testError >= 0);
+    assert.ok(run.testError <= 1);
   }
   assert.equal(data.summaries.mnist.length, 4);
   assert.deepEqual(Object.keys(data.findings[0]).sort(), ["dataset", "deepest", "plainShallowVersusDeep", "residualShallowVersusDeep", "residualVersusPlainAtDepth", "shallowest"]);

@@ -160,7 +160,8 @@ test("table row holds epoch, losses, metrics, time", async () => {
   assert.equal(learn.recorder.rows.length, 2);
   assert.deepEqual(learn.recorder.rows.map((row) => row.epoch), [0, 1]);
   const accuracyValue = learn.recorder.rows[1].metrics.accuracy;
-  assert.ok(accuracyValue >= 0 && accuracyValue <= 1);
+  assert.ok(accuracyValue >= 0);
+  assert.ok(accuracyValue <= 1);
 });
 
 test("training keeps live tensors flat", async () => {
@@ -177,7 +178,8 @@ test("validate reports loss and metrics", async () => {
   const learn = new Learner(mnistLoaders(64, 50), smallNet(), { metrics: [accuracy], logger: silent });
   const result = await learn.validate();
   assert.ok(Number.isFinite(result.validLoss));
-  assert.ok(result.metrics.accuracy >= 0 && result.metrics.accuracy <= 1);
+  assert.ok(result.metrics.accuracy >= 0);
+  assert.ok(result.metrics.accuracy <= 1);
 });
 
 /** Throws `error` from the first `event` of the fit, after the EventLog (order 0) has logged it. */
