@@ -12,6 +12,7 @@
         "native/neural_ops.cc",
         "native/autograd.cc",
         "native/optimizer.cc",
+        "native/fused_step.cc",
         "native/runtime.cc"
       ],
       "include_dirs": [
@@ -25,7 +26,7 @@
       ],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-fno-math-errno", "-ffp-contract=off", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "libraries": [
         "-L<!(node scripts/libtorch.mjs libDir)",
         "-Wl,--no-as-needed",

@@ -10,6 +10,8 @@ import { F, Optimizer, manualSeed, rand, randint, runtimeInfo, setNumThreads, ge
 export interface StepMeasurement {
   engine: "pytorch" | "residual-lab";
   memoryFormat: MemoryFormat;
+  /** residual-lab only: whether the optimizer ran the fused loops (false: libtorch's own step). */
+  fusedOptimizer?: boolean;
   batchSize: number;
   threads: number;
   steps: number;
@@ -23,7 +25,7 @@ export interface StepMeasurement {
   torchVersion: string;
 }
 
-const usage = "Usage: residual-lab-step.js --batch-size N --threads N --steps N --warmup N [--seed N] [--channels-last]";
+const usage = "Usage: residual-lab-step.js --batch-size N --threads N --steps N --warmup N [--seed N] [--channels-last] [--libtorch-optimizer]";
 
 function requiredPositive(value: string | undefined, flag: string): number {
   const number = positiveInteger(value, flag);
@@ -41,6 +43,7 @@ async function measure(args: string[]): Promise<StepMeasurement> {
       warmup: { type: "string" },
       seed: { type: "string" },
       "channels-last": { type: "boolean" },
+      "libtorch-optimizer": { type: "boolean" },
     },
     "residual-lab-step",
   );
@@ -51,6 +54,7 @@ async function measure(args: string[]): Promise<StepMeasurement> {
   if (warmupSteps === undefined) throw new UsageError(`--warmup is missing. ${usage}`);
   const seed = nonNegativeInteger(values.seed, "--seed") ?? 0;
   const memoryFormat: MemoryFormat = values["channels-last"] ? "channels_last" : "contiguous";
+  const fusedOptimizer = !values["libtorch-optimizer"];
 
   setNumThreads(threads);
   manualSeed(seed);
@@ -58,7 +62,13 @@ async function measure(args: string[]): Promise<StepMeasurement> {
   const model = resnet18({ nIn: 1, numClasses: 10 }).train();
   if (memoryFormat === "channels_last") model.toMemoryFormat(memoryFormat);
   // One group with weight decay on every parameter, as torch.optim.AdamW(model.parameters()).
-  const optimizer = new Optimizer("adamw", [{ params: model.parameters(), weightDecay: 0.01 }], { lr: 1e-3, momentum: 0.9, beta2: 0.99, eps: 1e-5 });
+  const optimizer = new Optimizer("adamw", [{ params: model.parameters(), weightDecay: 0.01 }], {
+    lr: 1e-3,
+    momentum: 0.9,
+    beta2: 0.99,
+    eps: 1e-5,
+    fused: fusedOptimizer,
+  });
   const images = rand([batchSize, 1, 28, 28]).contiguous(memoryFormat); // [B, 1, 28, 28]
   const labels = randint(0, 10, [batchSize]); // [B]
 
@@ -91,6 +101,7 @@ async function measure(args: string[]): Promise<StepMeasurement> {
   return {
     engine: "residual-lab",
     memoryFormat,
+    fusedOptimizer: optimizer.lastStepWasFused,
     batchSize,
     threads: getNumThreads(),
     steps,

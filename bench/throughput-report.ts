@@ -1,14 +1,23 @@
 // Summary statistics and the printed report of bench/train-throughput.ts: a results header that
 // records machine, versions, threads, rounds and seed, then one table row per batch size and
-// residual-lab memory format.
+// variant.
 import type { MemoryFormat, Provenance } from "../src/torch/index.js";
 import type { StepMeasurement } from "./residual-lab-step.js";
 
-/** An engine and memory format, measured once per round. */
+/** An engine and its settings, measured once per round. PyTorch always runs contiguous with torch.optim's step. */
 export interface Variant {
   label: string;
   engine: StepMeasurement["engine"];
   memoryFormat: MemoryFormat;
+  /** residual-lab: the fused optimizer loops (true) or libtorch's own step (false). */
+  fusedOptimizer: boolean;
+  /** glibc malloc thresholds for training: residual-lab sets them itself; PyTorch gets them through GLIBC_TUNABLES. */
+  trainingMalloc: boolean;
+}
+
+/** One measurement and the variant that made it. */
+export interface LabelledMeasurement extends StepMeasurement {
+  variant: string;
 }
 
 /** Mean and sample standard deviation (null with one value) over rounds. */
@@ -26,8 +35,8 @@ export interface EngineSummary {
 
 export interface ThroughputRow {
   batchSize: number;
-  /** residual-lab's memory format. PyTorch always runs contiguous. */
-  memoryFormat: MemoryFormat;
+  /** The variant's label: residual-lab with its settings, or PyTorch with residual-lab's malloc thresholds. */
+  variant: string;
   pytorch: EngineSummary;
   residualLab: EngineSummary;
   /** Mean residual-lab images/s over mean PyTorch images/s. */
@@ -45,7 +54,7 @@ export interface BenchmarkRun {
   seed: number;
   stepCounts: { batchSize: number; steps: number; warmupSteps: number }[];
   rows: ThroughputRow[];
-  measurements: StepMeasurement[];
+  measurements: LabelledMeasurement[];
 }
 
 function summarize(values: number[]): Summary {
@@ -64,16 +73,16 @@ function summarizeEngine(measurements: StepMeasurement[]): EngineSummary {
   };
 }
 
-/** Groups measurements into one row per batch size and residual-lab memory format. */
-export function summarizeRows(measurements: StepMeasurement[], batchSizes: number[], memoryFormats: MemoryFormat[]): ThroughputRow[] {
+/** Groups measurements into one row per batch size and variant, each against plain PyTorch (the variant "pytorch"). */
+export function summarizeRows(measurements: LabelledMeasurement[], batchSizes: number[], variants: string[]): ThroughputRow[] {
   const rows: ThroughputRow[] = [];
   for (const batchSize of batchSizes) {
     const atBatch = measurements.filter((measurement) => measurement.batchSize === batchSize);
-    const pytorch = summarizeEngine(atBatch.filter((measurement) => measurement.engine === "pytorch"));
+    const pytorch = summarizeEngine(atBatch.filter((measurement) => measurement.variant === "pytorch"));
 
-    for (const memoryFormat of memoryFormats) {
-      const residualLab = summarizeEngine(atBatch.filter((measurement) => measurement.engine === "residual-lab" && measurement.memoryFormat === memoryFormat));
-      rows.push({ batchSize, memoryFormat, pytorch, residualLab, ratio: residualLab.imagesPerSecond.mean / pytorch.imagesPerSecond.mean });
+    for (const variant of variants) {
+      const residualLab = summarizeEngine(atBatch.filter((measurement) => measurement.variant === variant));
+      rows.push({ batchSize, variant, pytorch, residualLab, ratio: residualLab.imagesPerSecond.mean / pytorch.imagesPerSecond.mean });
     }
   }
   return rows;
@@ -101,12 +110,12 @@ export function formatReport(run: BenchmarkRun): string {
   ];
 
   const table = [
-    "| batch size | residual-lab memory format | PyTorch images/s | residual-lab images/s | residual-lab / PyTorch | PyTorch peak RSS (MiB) | residual-lab peak RSS (MiB) |",
+    "| batch size | variant | PyTorch images/s | variant images/s | variant / PyTorch | PyTorch peak RSS (MiB) | variant peak RSS (MiB) |",
     "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ...run.rows.map((row) =>
       [
         row.batchSize,
-        row.memoryFormat,
+        row.variant,
         formatSummary(row.pytorch.imagesPerSecond),
         formatSummary(row.residualLab.imagesPerSecond),
         row.ratio.toFixed(2),

@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { parseFlags, positiveInteger, UsageError } from "../src/cli/usage-error.js";
-import { defaultThreadCount, provenance } from "../src/torch/index.js";
+import { defaultThreadCount, provenance, trainingMallocTunables } from "../src/torch/index.js";
 import { projectRoot } from "../src/torch/native.js";
 import type { StepMeasurement } from "./residual-lab-step.js";
-import { formatReport, summarizeRows, type BenchmarkRun, type Variant } from "./throughput-report.js";
+import { formatReport, summarizeRows, type BenchmarkRun, type LabelledMeasurement, type Variant } from "./throughput-report.js";
 
 const help = `Usage: npm run bench -- [options]
 
@@ -22,7 +22,10 @@ Options:
   --rounds N            measurements per engine and batch size; the order alternates (default 3)
   --threads N           intra-op threads for both engines (default: one per available core)
   --batch-sizes LIST    comma-separated batch sizes (default 32,256)
-  --channels-last       also measure residual-lab with the channels_last memory format
+  --levers              also measure residual-lab with one lever changed at a time (libtorch's
+                        own optimizer step instead of the fused loops; glibc's default malloc
+                        thresholds; channels_last), and PyTorch with residual-lab's malloc
+                        thresholds
   --json                print one JSON object instead of the header and table`;
 
 /** The interpreter that Debian's python3-torch and python3-torchvision install into. */
@@ -35,7 +38,7 @@ interface Settings {
   rounds: number;
   threads: number;
   batchSizes: number[];
-  channelsLast: boolean;
+  levers: boolean;
   json: boolean;
 }
 
@@ -46,7 +49,7 @@ function parseSettings(args: string[]): Settings {
       rounds: { type: "string" },
       threads: { type: "string" },
       "batch-sizes": { type: "string" },
-      "channels-last": { type: "boolean" },
+      levers: { type: "boolean" },
       json: { type: "boolean" },
     },
     "train-throughput",
@@ -57,7 +60,7 @@ function parseSettings(args: string[]): Settings {
     rounds: positiveInteger(values.rounds, "--rounds") ?? 3,
     threads: positiveInteger(values.threads, "--threads") ?? defaultThreadCount(),
     batchSizes,
-    channelsLast: values["channels-last"] ?? false,
+    levers: values.levers ?? false,
     json: values.json ?? false,
   };
 }
@@ -98,10 +101,20 @@ function measure(variant: Variant, batchSize: number, threads: number): StepMeas
   const [command, args] =
     variant.engine === "pytorch"
       ? [pythonPath, [peerScript, ...flags]]
-      : [process.execPath, [stepScript, ...flags, ...(variant.memoryFormat === "channels_last" ? ["--channels-last"] : [])]];
+      : [
+          process.execPath,
+          [stepScript, ...flags, ...(variant.memoryFormat === "channels_last" ? ["--channels-last"] : []), ...(variant.fusedOptimizer ? [] : ["--libtorch-optimizer"])],
+        ];
+
+  // Each engine meets glibc's malloc as the variant says; a GLIBC_TUNABLES of the caller's is dropped.
+  const env = { ...process.env };
+  delete env.GLIBC_TUNABLES;
+  delete env.RESIDUAL_LAB_MALLOC;
+  if (variant.engine === "pytorch" && variant.trainingMalloc) env.GLIBC_TUNABLES = trainingMallocTunables;
+  if (variant.engine === "residual-lab" && !variant.trainingMalloc) env.RESIDUAL_LAB_MALLOC = "glibc";
 
   // The child's stderr passes through, so its own error message shows when it fails.
-  const child = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnSync(command, args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"] });
   if (child.error) throw new Error(`${variant.label}: ${command} failed to start: ${child.error.message}`);
   if (child.signal !== null) throw new Error(`${variant.label} at batch ${batchSize} failed: ${command} was killed by ${child.signal}`);
   if (child.status !== 0) throw new Error(`${variant.label} at batch ${batchSize} failed: ${command} exited with status ${child.status}`);
@@ -122,14 +135,19 @@ function runBenchmark(settings: Settings): BenchmarkRun {
   const torchVersions = pythonTorchVersions();
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg()[0];
-  const variants: Variant[] = [
-    { label: "pytorch", engine: "pytorch", memoryFormat: "contiguous" },
-    { label: "residual-lab", engine: "residual-lab", memoryFormat: "contiguous" },
-  ];
-  if (settings.channelsLast) variants.push({ label: "residual-lab channels_last", engine: "residual-lab", memoryFormat: "channels_last" });
-  const residualLabFormats = variants.filter((variant) => variant.engine === "residual-lab").map((variant) => variant.memoryFormat);
+  const residualLab: Variant = { label: "residual-lab", engine: "residual-lab", memoryFormat: "contiguous", fusedOptimizer: true, trainingMalloc: true };
+  const variants: Variant[] = [{ label: "pytorch", engine: "pytorch", memoryFormat: "contiguous", fusedOptimizer: false, trainingMalloc: false }, residualLab];
+  if (settings.levers) {
+    variants.push(
+      { ...residualLab, label: "residual-lab, libtorch's optimizer step", fusedOptimizer: false },
+      { ...residualLab, label: "residual-lab, glibc's malloc thresholds", trainingMalloc: false },
+      { ...residualLab, label: "residual-lab, channels_last", memoryFormat: "channels_last" },
+      { label: "pytorch, residual-lab's malloc thresholds", engine: "pytorch", memoryFormat: "contiguous", fusedOptimizer: false, trainingMalloc: true },
+    );
+  }
+  const comparedVariants = variants.filter((variant) => variant.label !== "pytorch").map((variant) => variant.label);
 
-  const measurements: StepMeasurement[] = [];
+  const measurements: LabelledMeasurement[] = [];
   for (const batchSize of settings.batchSizes) {
     const { steps, warmupSteps } = stepCounts(batchSize);
     log(`batch ${batchSize}: ${steps} timed steps after ${warmupSteps} warm-up steps per measurement\n`);
@@ -141,7 +159,7 @@ function runBenchmark(settings: Settings): BenchmarkRun {
         const measurement = measure(variant, batchSize, settings.threads);
         log(`${measurement.imagesPerSecond.toFixed(1)} images/s in ${measurement.seconds.toFixed(1)} s, peak RSS ${measurement.peakRssMiB.toFixed(0)} MiB\n`);
         if (!Number.isFinite(measurement.finalLoss)) log(`  warning: the final loss is ${measurement.finalLoss}, so training diverged during this measurement\n`);
-        measurements.push(measurement);
+        measurements.push({ ...measurement, variant: variant.label });
       }
     }
   }
@@ -154,7 +172,7 @@ function runBenchmark(settings: Settings): BenchmarkRun {
     rounds: settings.rounds,
     seed,
     stepCounts: settings.batchSizes.map((batchSize) => ({ batchSize, ...stepCounts(batchSize) })),
-    rows: summarizeRows(measurements, settings.batchSizes, residualLabFormats),
+    rows: summarizeRows(measurements, settings.batchSizes, comparedVariants),
     measurements,
   };
 }

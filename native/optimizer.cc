@@ -1,8 +1,10 @@
 // SGD, Adam and AdamW from libtorch behind one JS handle. A training step is one native call
-// (optimizerStep) however many parameters the model has; learning rate and momentum can change
-// before any step (one-cycle schedules change them every batch).
+// (optimizerStep) however many parameters the model has, and runs the fused loops of
+// fused_step.cc unless the optimizer was made with fused: false; learning rate and momentum can
+// change before any step (one-cycle schedules change them every batch).
 #include "addon_data.h"
 #include "arguments.h"
+#include "fused_step.h"
 #include "registry.h"
 
 namespace residual_lab {
@@ -15,6 +17,7 @@ class OptimizerHandle : public Napi::ObjectWrap<OptimizerHandle> {
   explicit OptimizerHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OptimizerHandle>(info) {}
 
   std::string kind;
+  bool fused = true;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
 };
 
@@ -91,6 +94,7 @@ Napi::Value OptimizerCreate(const Napi::CallbackInfo& info) {
     Napi::Object object = AddonData::Get(env)->optimizer_constructor.New({});
     OptimizerHandle* handle = Napi::ObjectWrap<OptimizerHandle>::Unwrap(object);
     handle->kind = kind;
+    handle->fused = OptionBool(options, "fused", true);
     double lr = OptionNumber(options, "lr", 1e-3);
     if (kind == "sgd") handle->optimizer = std::make_unique<torch::optim::SGD>(param_groups, torch::optim::SGDOptions(lr));
     if (kind == "adam") handle->optimizer = std::make_unique<torch::optim::Adam>(param_groups, torch::optim::AdamOptions(lr));
@@ -99,11 +103,13 @@ Napi::Value OptimizerCreate(const Napi::CallbackInfo& info) {
   });
 }
 
+// optimizerStep(optimizer) -> whether the fused loops ran it.
 Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
   OptimizerHandle* handle = OptimizerArgument(info, "optimizerStep");
   return RunOp(info, "optimizerStep", [&] {
-    handle->optimizer->step();
-    return info.Env().Undefined();
+    bool fused = handle->fused && FusedStep(handle->kind, *handle->optimizer);
+    if (!fused) handle->optimizer->step();
+    return Napi::Boolean::New(info.Env(), fused);
   });
 }
 

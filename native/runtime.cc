@@ -3,6 +3,10 @@
 #include <ATen/Version.h>
 #include <torch/version.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "arguments.h"
 #include "registry.h"
 
@@ -53,6 +57,24 @@ Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// keepLargeBlocksOnHeap(mmapThresholdBytes, trimThresholdBytes) -> whether the allocator took
+// the settings. glibc serves blocks above its mmap threshold (at first 128 KiB, raised as
+// blocks are freed) with fresh pages from the kernel, and every training step allocates and
+// frees gradient and workspace tensors of megabytes; each new page costs a fault and a zeroing.
+// A high threshold keeps those blocks in the heap for reuse; a high trim threshold keeps the
+// heap from being handed back between steps.
+Napi::Value KeepLargeBlocksOnHeap(const Napi::CallbackInfo& info) {
+  int64_t mmap_threshold = IntArgument(info, 0, "keepLargeBlocksOnHeap");
+  int64_t trim_threshold = IntArgument(info, 1, "keepLargeBlocksOnHeap");
+#if defined(__GLIBC__)
+  bool applied = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap_threshold)) == 1 &&
+                 mallopt(M_TRIM_THRESHOLD, static_cast<int>(trim_threshold)) == 1;
+  return Napi::Boolean::New(info.Env(), applied);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 }  // namespace
 
 void RegisterRuntime(Napi::Env env, Napi::Object exports) {
@@ -60,6 +82,7 @@ void RegisterRuntime(Napi::Env env, Napi::Object exports) {
   Register(env, exports, "setNumThreads", SetNumThreads);
   Register(env, exports, "getNumThreads", GetNumThreads);
   Register(env, exports, "runtimeInfo", RuntimeInfo);
+  Register(env, exports, "keepLargeBlocksOnHeap", KeepLargeBlocksOnHeap);
 }
 
 }  // namespace residual_lab

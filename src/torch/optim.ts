@@ -1,4 +1,5 @@
-// Optimizers over libtorch's own: one native call per step, whatever the parameter count.
+// Optimizers over libtorch's own: one native call per step, whatever the parameter count, with
+// fused update loops by default.
 import { native, type OptimizerHandle, type OptimizerStateEntry } from "./native.js";
 import { Tensor } from "./tensor.js";
 
@@ -23,6 +24,12 @@ export interface OptimizerOptions {
   beta2?: number;
   /** Adam epsilon; default 1e-8 as PyTorch (fastai uses 1e-5). */
   eps?: number;
+  /**
+   * Default true: each step reads and writes every parameter and buffer once (native fused
+   * loops) instead of running libtorch's chain of tensor ops; both give the same values to float
+   * rounding. Float32 dense parameters only; others take libtorch's path either way.
+   */
+  fused?: boolean;
 }
 
 /** One saved entry per parameter, in parameter-group order. */
@@ -41,6 +48,8 @@ export class Optimizer {
   private readonly handle: OptimizerHandle;
   private currentLr: number;
   private currentMomentum: number;
+  /** Whether the last step ran the fused loops (false before the first step). */
+  lastStepWasFused = false;
 
   constructor(kind: OptimizerKind, groups: readonly ParamGroup[], options: OptimizerOptions) {
     if (!(options.lr >= 0)) throw new RangeError(`optimizer: lr must be a non-negative number, got ${options.lr}`);
@@ -71,7 +80,7 @@ export class Optimizer {
   }
 
   step(): void {
-    native.optimizerStep(this.handle);
+    this.lastStepWasFused = native.optimizerStep(this.handle);
   }
 
   /** Drops every parameter's gradient (PyTorch's set_to_none=True). */

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getNumThreads, runtimeInfo } from "./runtime.js";
-import { addonPath, projectRoot } from "./native.js";
+import { addonPath, mallocSettingsApplied, projectRoot } from "./native.js";
 
 export interface Provenance {
   residualLabVersion: string;
@@ -20,6 +20,8 @@ export interface Provenance {
   cores: number;
   memoryGiB: number;
   threads: number;
+  /** Whether residual-lab set glibc's malloc thresholds for training (RESIDUAL_LAB_MALLOC=glibc turns it off). */
+  mallocSettingsApplied: boolean;
   platform: string;
   cudaAvailable: boolean;
 }
@@ -55,6 +57,7 @@ export function provenance(): Provenance {
     cores: os.availableParallelism(),
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     threads: getNumThreads(),
+    mallocSettingsApplied,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cudaAvailable: runtime.cudaAvailable,
   };
