@@ -38,6 +38,7 @@ def parse_flags() -> argparse.Namespace:
     parser.add_argument("--steps", type=positive_integer, required=True, help="timed steps")
     parser.add_argument("--warmup", type=non_negative_integer, required=True, help="untimed steps before the timed ones")
     parser.add_argument("--seed", type=non_negative_integer, default=0, help="torch.manual_seed value (default 0)")
+    parser.add_argument("--channels-last", action="store_true", help="model and batch in torch.channels_last")
     return parser.parse_args()
 
 
@@ -55,7 +56,9 @@ def main() -> None:
 
     model = build_model()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
-    images = torch.rand(flags.batch_size, 1, 28, 28)  # [B, 1, 28, 28]
+    memory_format = torch.channels_last if flags.channels_last else torch.contiguous_format
+    model = model.to(memory_format=memory_format)
+    images = torch.rand(flags.batch_size, 1, 28, 28).contiguous(memory_format=memory_format)  # [B, 1, 28, 28]
     labels = torch.randint(0, 10, (flags.batch_size,))  # [B]
 
     def train_step() -> float:
@@ -78,7 +81,7 @@ def main() -> None:
     peak_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = {
         "engine": "pytorch",
-        "memoryFormat": "contiguous",
+        "memoryFormat": "channels_last" if flags.channels_last else "contiguous",
         "batchSize": flags.batch_size,
         "threads": torch.get_num_threads(),
         "steps": flags.steps,

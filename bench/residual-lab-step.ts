@@ -5,13 +5,15 @@
 // loading is timed. Prints one JSON line on stdout.
 import { parseFlags, positiveInteger, nonNegativeInteger, UsageError } from "../src/cli/usage-error.js";
 import { resnet18 } from "../src/models/index.js";
-import { F, Optimizer, manualSeed, rand, randint, runtimeInfo, setNumThreads, getNumThreads, tidy, type MemoryFormat } from "../src/torch/index.js";
+import { backends, F, Optimizer, manualSeed, rand, randint, runtimeInfo, setNumThreads, getNumThreads, tidy, type MemoryFormat } from "../src/torch/index.js";
 
 export interface StepMeasurement {
   engine: "pytorch" | "residual-lab";
   memoryFormat: MemoryFormat;
   /** residual-lab only: whether the optimizer ran the fused loops (false: libtorch's own step). */
   fusedOptimizer?: boolean;
+  /** residual-lab only: whether convolutions with one output position ran over their window. */
+  convWindows?: boolean;
   batchSize: number;
   threads: number;
   steps: number;
@@ -25,7 +27,7 @@ export interface StepMeasurement {
   torchVersion: string;
 }
 
-const usage = "Usage: residual-lab-step.js --batch-size N --threads N --steps N --warmup N [--seed N] [--channels-last] [--libtorch-optimizer]";
+const usage = "Usage: residual-lab-step.js --batch-size N --threads N --steps N --warmup N [--seed N] [--channels-last] [--libtorch-optimizer] [--padded-convs]";
 
 function requiredPositive(value: string | undefined, flag: string): number {
   const number = positiveInteger(value, flag);
@@ -44,6 +46,7 @@ async function measure(args: string[]): Promise<StepMeasurement> {
       seed: { type: "string" },
       "channels-last": { type: "boolean" },
       "libtorch-optimizer": { type: "boolean" },
+      "padded-convs": { type: "boolean" },
     },
     "residual-lab-step",
   );
@@ -55,6 +58,7 @@ async function measure(args: string[]): Promise<StepMeasurement> {
   const seed = nonNegativeInteger(values.seed, "--seed") ?? 0;
   const memoryFormat: MemoryFormat = values["channels-last"] ? "channels_last" : "contiguous";
   const fusedOptimizer = !values["libtorch-optimizer"];
+  backends.singleOutputConvWindows = !values["padded-convs"];
 
   setNumThreads(threads);
   manualSeed(seed);
@@ -102,6 +106,7 @@ async function measure(args: string[]): Promise<StepMeasurement> {
     engine: "residual-lab",
     memoryFormat,
     fusedOptimizer: optimizer.lastStepWasFused,
+    convWindows: backends.singleOutputConvWindows,
     batchSize,
     threads: getNumThreads(),
     steps,

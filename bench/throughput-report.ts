@@ -4,7 +4,7 @@
 import type { MemoryFormat, Provenance } from "../src/torch/index.js";
 import type { StepMeasurement } from "./residual-lab-step.js";
 
-/** An engine and its settings, measured once per round. PyTorch always runs contiguous with torch.optim's step. */
+/** An engine and its settings, measured once per round. PyTorch always runs torch.optim's step and padded convolutions. */
 export interface Variant {
   label: string;
   engine: StepMeasurement["engine"];
@@ -13,6 +13,8 @@ export interface Variant {
   fusedOptimizer: boolean;
   /** glibc malloc thresholds for training: residual-lab sets them itself; PyTorch gets them through GLIBC_TUNABLES. */
   trainingMalloc: boolean;
+  /** residual-lab: convolutions with one output position run over their window (false: padded, as libtorch). */
+  convWindows: boolean;
 }
 
 /** One measurement and the variant that made it. */

@@ -11,22 +11,25 @@ import { parseFlags, positiveInteger, UsageError } from "../src/cli/usage-error.
 import { defaultThreadCount, provenance, trainingMallocTunables } from "../src/torch/index.js";
 import { projectRoot } from "../src/torch/native.js";
 import type { StepMeasurement } from "./residual-lab-step.js";
+import { formatSeedRecipeMemory, measureSeedRecipeMemory, type SeedRecipeMemory } from "./seed-recipe-memory.js";
 import { formatReport, summarizeRows, type BenchmarkRun, type LabelledMeasurement, type Variant } from "./throughput-report.js";
 
 const help = `Usage: npm run bench -- [options]
 
 Measures images/s of ResNet-18 training steps (batch [B, 1, 28, 28], AdamW) in PyTorch eager
-and in residual-lab, one process at a time, and prints a results header and a table.
+and in residual-lab, one process at a time, and prints a results header and a table; then the
+seed recipe's resident memory after each of four short epochs on MNIST.
 
 Options:
   --rounds N            measurements per engine and batch size; the order alternates (default 3)
   --threads N           intra-op threads for both engines (default: one per available core)
   --batch-sizes LIST    comma-separated batch sizes (default 32,256)
-  --levers              also measure residual-lab with one lever changed at a time (libtorch's
-                        own optimizer step instead of the fused loops; glibc's default malloc
-                        thresholds; channels_last), and PyTorch with residual-lab's malloc
-                        thresholds
-  --json                print one JSON object instead of the header and table`;
+  --levers              also measure residual-lab with one lever turned off at a time
+                        (channels_last, the fused optimizer loops, the malloc thresholds, the
+                        window convolutions on 1x1 maps), and PyTorch with the levers it can
+                        use too (channels_last, the malloc thresholds)
+  --skip-memory         skip the seed recipe's memory run (about a minute after the throughput)
+  --json                print one JSON object instead of the header and tables`;
 
 /** The interpreter that Debian's python3-torch and python3-torchvision install into. */
 const pythonPath = "/usr/bin/python3";
@@ -39,6 +42,7 @@ interface Settings {
   threads: number;
   batchSizes: number[];
   levers: boolean;
+  skipMemory: boolean;
   json: boolean;
 }
 
@@ -50,6 +54,7 @@ function parseSettings(args: string[]): Settings {
       threads: { type: "string" },
       "batch-sizes": { type: "string" },
       levers: { type: "boolean" },
+      "skip-memory": { type: "boolean" },
       json: { type: "boolean" },
     },
     "train-throughput",
@@ -61,6 +66,7 @@ function parseSettings(args: string[]): Settings {
     threads: positiveInteger(values.threads, "--threads") ?? defaultThreadCount(),
     batchSizes,
     levers: values.levers ?? false,
+    skipMemory: values["skip-memory"] ?? false,
     json: values.json ?? false,
   };
 }
@@ -98,13 +104,10 @@ function pythonTorchVersions(): { torch: string; torchvision: string } {
 function measure(variant: Variant, batchSize: number, threads: number): StepMeasurement {
   const { steps, warmupSteps } = stepCounts(batchSize);
   const flags = ["--batch-size", `${batchSize}`, "--threads", `${threads}`, "--steps", `${steps}`, "--warmup", `${warmupSteps}`, "--seed", `${seed}`];
-  const [command, args] =
-    variant.engine === "pytorch"
-      ? [pythonPath, [peerScript, ...flags]]
-      : [
-          process.execPath,
-          [stepScript, ...flags, ...(variant.memoryFormat === "channels_last" ? ["--channels-last"] : []), ...(variant.fusedOptimizer ? [] : ["--libtorch-optimizer"])],
-        ];
+  if (variant.memoryFormat === "channels_last") flags.push("--channels-last");
+  if (variant.engine === "residual-lab" && !variant.fusedOptimizer) flags.push("--libtorch-optimizer");
+  if (variant.engine === "residual-lab" && !variant.convWindows) flags.push("--padded-convs");
+  const [command, args] = variant.engine === "pytorch" ? [pythonPath, [peerScript, ...flags]] : [process.execPath, [stepScript, ...flags]];
 
   // Each engine meets glibc's malloc as the variant says; a GLIBC_TUNABLES of the caller's is dropped.
   const env = { ...process.env };
@@ -135,14 +138,18 @@ function runBenchmark(settings: Settings): BenchmarkRun {
   const torchVersions = pythonTorchVersions();
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg()[0];
-  const residualLab: Variant = { label: "residual-lab", engine: "residual-lab", memoryFormat: "contiguous", fusedOptimizer: true, trainingMalloc: true };
-  const variants: Variant[] = [{ label: "pytorch", engine: "pytorch", memoryFormat: "contiguous", fusedOptimizer: false, trainingMalloc: false }, residualLab];
+  const residualLab: Variant = { label: "residual-lab", engine: "residual-lab", memoryFormat: "channels_last", fusedOptimizer: true, trainingMalloc: true, convWindows: true };
+  const pytorch: Variant = { label: "pytorch", engine: "pytorch", memoryFormat: "contiguous", fusedOptimizer: false, trainingMalloc: false, convWindows: false };
+  const variants: Variant[] = [pytorch, residualLab];
   if (settings.levers) {
     variants.push(
+      { ...residualLab, label: "residual-lab, contiguous", memoryFormat: "contiguous" },
       { ...residualLab, label: "residual-lab, libtorch's optimizer step", fusedOptimizer: false },
       { ...residualLab, label: "residual-lab, glibc's malloc thresholds", trainingMalloc: false },
-      { ...residualLab, label: "residual-lab, channels_last", memoryFormat: "channels_last" },
-      { label: "pytorch, residual-lab's malloc thresholds", engine: "pytorch", memoryFormat: "contiguous", fusedOptimizer: false, trainingMalloc: true },
+      { ...residualLab, label: "residual-lab, padded convs on 1x1 maps", convWindows: false },
+      { ...pytorch, label: "pytorch, channels_last", memoryFormat: "channels_last" },
+      { ...pytorch, label: "pytorch, residual-lab's malloc thresholds", trainingMalloc: true },
+      { ...pytorch, label: "pytorch, channels_last and residual-lab's malloc thresholds", memoryFormat: "channels_last", trainingMalloc: true },
     );
   }
   const comparedVariants = variants.filter((variant) => variant.label !== "pytorch").map((variant) => variant.label);
@@ -184,7 +191,18 @@ function main(args: string[]): void {
   }
   const settings = parseSettings(args);
   const run = runBenchmark(settings);
-  process.stdout.write(settings.json ? JSON.stringify(run) + "\n" : formatReport(run));
+  let memory: SeedRecipeMemory | null = null;
+  if (!settings.skipMemory) {
+    log("seed recipe memory: 4 short epochs of residual-lab train\n");
+    memory = measureSeedRecipeMemory(settings.threads);
+  }
+
+  if (settings.json) {
+    process.stdout.write(JSON.stringify({ ...run, seedRecipeMemory: memory }) + "\n");
+    return;
+  }
+  process.stdout.write(formatReport(run));
+  if (memory !== null) process.stdout.write("\n" + formatSeedRecipeMemory(memory));
 }
 
 try {

@@ -27,7 +27,7 @@ Options:
   --channels-last       use the channels_last memory format
   --device NAME         cpu (default) or cuda
   --json                one JSON object per epoch on stdout (epoch, train_loss, valid_loss,
-                        accuracy, seconds); the table goes to stderr
+                        accuracy, seconds, rss_mib, peak_rss_mib); the table goes to stderr
   --checkpoint FILE     checkpoint written after every epoch (default:
                         runs/train/MODEL[-plain]-DATASET-seedN.safetensors)
   --resume              continue from the checkpoint's last finished epoch
@@ -145,7 +145,10 @@ function resumeKey(settings: TrainSettings): Record<string, unknown> {
   return { model, dataset, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
 }
 
-/** Formats one epoch as a JSON line with the column names of fastai's table. */
+/**
+ * Formats one epoch as a JSON line with the column names of fastai's table, and the process's
+ * memory when the epoch ended: resident set size now and its peak so far, in MiB.
+ */
 export function epochJson(row: EpochRow): string {
   return JSON.stringify({
     epoch: row.epoch,
@@ -153,6 +156,9 @@ export function epochJson(row: EpochRow): string {
     valid_loss: row.validLoss,
     accuracy: row.metrics.accuracy,
     seconds: row.seconds,
+    rss_mib: process.memoryUsage.rss() / 2 ** 20,
+    // maxRSS is in KiB.
+    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
   });
 }
 

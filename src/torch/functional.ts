@@ -2,6 +2,8 @@
 // cheaply before calling libtorch, so a mistake reads "conv2d: expected input [N, C, H, W],
 // got [28, 28]" rather than a libtorch trace; libtorch's own checks remain behind these.
 import { native, type Reduction } from "./native.js";
+import { backends } from "./backends.js";
+import { singleOutputAxisWindow } from "./conv-window.js";
 import { Tensor } from "./tensor.js";
 
 type Pair = number | readonly [number, number];
@@ -34,7 +36,16 @@ export interface Conv2dOptions {
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   expectRank("conv2d", input, [4], "[N, C, H, W]");
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
-  return new Tensor(native.conv2d(input.handle, weight.handle, bias?.handle ?? null, pair(stride), pair(padding), pair(dilation), groups));
+  const [strides, paddings, dilations] = [pair(stride), pair(padding), pair(dilation)];
+
+  const rows = singleOutputAxisWindow(input.shape[2], weight.shape[2], strides[0], paddings[0], dilations[0]);
+  const columns = singleOutputAxisWindow(input.shape[3], weight.shape[3], strides[1], paddings[1], dilations[1]);
+  if (backends.singleOutputConvWindows && rows !== null && columns !== null) {
+    const window = weight.narrow(2, rows.kernelStart, rows.length).narrow(3, columns.kernelStart, columns.length); // [O, C/g, rows, columns]
+    const inputWindow = input.narrow(2, 0, rows.length).narrow(3, 0, columns.length); // [N, C, rows, columns]
+    return new Tensor(native.conv2d(inputWindow.handle, window.handle, bias?.handle ?? null, [1, 1], [0, 0], [1, 1], groups));
+  }
+  return new Tensor(native.conv2d(input.handle, weight.handle, bias?.handle ?? null, strides, paddings, dilations, groups));
 }
 
 export interface BatchNormOptions {

@@ -3,6 +3,7 @@ export { Tensor, tensor, type Shape } from "./tensor.js";
 export type { DType } from "./dtype.js";
 export type { MemoryFormat, Reduction, RuntimeInfo } from "./native.js";
 export { mallocSettingsApplied, trainingMallocTunables } from "./native.js";
+export { backends } from "./backends.js";
 export * from "./creation.js";
 export { noGrad, enableGrad, isGradEnabled, gradients } from "./autograd.js";
 export { tidy, keep } from "./scope.js";

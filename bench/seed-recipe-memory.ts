@@ -1,0 +1,68 @@
+// The seed recipe's memory, for `npm run bench`: `residual-lab train` (ResNet-18, MNIST, Adam,
+// batch 32) in a child process, on the first N training images per epoch so that four epochs
+// take about a minute, reading the resident set size the child reports after each epoch. The
+// whole recipe allocates the same tensors every step, so a flat curve over short epochs says
+// what the long ones would show, without 25 minutes of training.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { projectRoot } from "../src/torch/native.js";
+
+export interface EpochMemory {
+  epoch: number;
+  seconds: number;
+  rssMiB: number;
+  peakRssMiB: number;
+}
+
+export interface SeedRecipeMemory {
+  trainImagesPerEpoch: number;
+  validImages: number;
+  epochs: EpochMemory[];
+  /** The last epoch's RSS over the first epoch's: 1 is flat. */
+  growth: number;
+}
+
+const mainScript = path.join(projectRoot, "dist", "src", "cli", "main.js");
+
+export function measureSeedRecipeMemory(threads: number, trainImagesPerEpoch = 3200, validImages = 1000): SeedRecipeMemory {
+  const args = [
+    mainScript,
+    "train",
+    "--json",
+    "--epochs",
+    "4",
+    "--threads",
+    `${threads}`,
+    "--train-limit",
+    `${trainImagesPerEpoch}`,
+    "--valid-limit",
+    `${validImages}`,
+    "--checkpoint",
+    path.join(projectRoot, "runs", "bench", "seed-recipe-memory.safetensors"),
+  ];
+  // Stderr (fastai's table) passes through as progress; stdout carries one JSON line per epoch.
+  const child = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (child.error) throw new Error(`seed recipe memory: ${process.execPath} failed to start: ${child.error.message}`);
+  if (child.status !== 0) throw new Error(`seed recipe memory: residual-lab train exited with status ${child.status ?? child.signal}`);
+
+  const epochs = child.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { epoch: number; seconds: number; rss_mib: number; peak_rss_mib: number })
+    .map((row) => ({ epoch: row.epoch, seconds: row.seconds, rssMiB: row.rss_mib, peakRssMiB: row.peak_rss_mib }));
+  if (epochs.length === 0) throw new Error("seed recipe memory: residual-lab train printed no epochs");
+  return { trainImagesPerEpoch, validImages, epochs, growth: epochs.at(-1)!.rssMiB / epochs[0].rssMiB };
+}
+
+export function formatSeedRecipeMemory(memory: SeedRecipeMemory): string {
+  const lines = [
+    `Seed recipe memory (residual-lab train: ResNet-18, MNIST, Adam, batch 32; ${memory.trainImagesPerEpoch} training and ${memory.validImages} test images per epoch)`,
+    "",
+    "| epoch | seconds | RSS at epoch end (MiB) | peak RSS so far (MiB) |",
+    "| ---: | ---: | ---: | ---: |",
+    ...memory.epochs.map((epoch) => `| ${epoch.epoch} | ${epoch.seconds.toFixed(1)} | ${epoch.rssMiB.toFixed(0)} | ${epoch.peakRssMiB.toFixed(0)} |`),
+    "",
+    `RSS after the last epoch / after the first: ${memory.growth.toFixed(3)}`,
+  ];
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,11 @@
+// Process-wide switches of residual-lab's own kernel choices, as torch.backends holds PyTorch's.
+// Each choice gives the same values as the plain libtorch call, to float rounding; the switches
+// exist so that benchmarks and tests can compare both paths.
+
+export const backends = {
+  /**
+   * Convolutions with a single output position run over the kernel window that meets the input,
+   * without padding (see conv-window.ts). Default true.
+   */
+  singleOutputConvWindows: true,
+};
