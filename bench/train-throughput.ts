@@ -18,7 +18,7 @@ const help = `Usage: npm run bench -- [options]
 
 Measures images/s of ResNet-18 training steps (batch [B, 1, 28, 28], AdamW) in PyTorch eager
 and in residual-lab, one process at a time, and prints a results header and a table; then the
-seed recipe's resident memory after each of four short epochs on MNIST.
+seed recipe's resident memory after each of eight short epochs on MNIST.
 
 Options:
   --rounds N            measurements per engine and batch size; the order alternates (default 3)
@@ -28,7 +28,7 @@ Options:
                         (channels_last, the fused optimizer loops, the malloc thresholds, the
                         window convolutions on 1x1 maps), and PyTorch with the levers it can
                         use too (channels_last, the malloc thresholds)
-  --skip-memory         skip the seed recipe's memory run (about a minute after the throughput)
+  --skip-memory         skip the seed recipe's memory run (about 90 s after the throughput)
   --json                print one JSON object instead of the header and tables`;
 
 /** The interpreter that Debian's python3-torch and python3-torchvision install into. */
@@ -193,7 +193,7 @@ function main(args: string[]): void {
   const run = runBenchmark(settings);
   let memory: SeedRecipeMemory | null = null;
   if (!settings.skipMemory) {
-    log("seed recipe memory: 4 short epochs of residual-lab train\n");
+    log("seed recipe memory: 8 short epochs of residual-lab train\n");
     memory = measureSeedRecipeMemory(settings.threads);
   }
 
