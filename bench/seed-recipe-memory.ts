@@ -1,7 +1,7 @@
-// The seed recipe's memory, for `npm run bench`: `residual-lab train` (ResNet-18, MNIST, Adam,
-// batch 32) in a child process, on the first N training images per epoch so that eight epochs
-// take about a minute and a half, reading the resident set size the child reports after each
-// epoch. The whole recipe allocates the same tensors every step, so a flat curve over short
+// The seed recipe's memory, for `npm run bench`. It runs `residual-lab train` (ResNet-18, MNIST,
+// Adam, batch 32) in a child process on the first N training images per epoch, so that eight
+// epochs take about a minute and a half, and reads the resident set size the child reports
+// after each epoch. The whole recipe allocates the same tensors every step, so a flat curve over short
 // epochs says what the long ones would show, without 25 minutes of training.
 import { spawnSync } from "node:child_process";
 import path from "node:path";

@@ -37,7 +37,7 @@ export interface EngineSummary {
 
 export interface ThroughputRow {
   batchSize: number;
-  /** The variant's label: residual-lab with its settings, or PyTorch with residual-lab's malloc thresholds. */
+  /** The variant's label: residual-lab with its settings, or PyTorch with the levers it can use too. */
   variant: string;
   pytorch: EngineSummary;
   residualLab: EngineSummary;

@@ -109,7 +109,7 @@ function measure(variant: Variant, batchSize: number, threads: number): StepMeas
   if (variant.engine === "residual-lab" && !variant.convWindows) flags.push("--padded-convs");
   const [command, args] = variant.engine === "pytorch" ? [pythonPath, [peerScript, ...flags]] : [process.execPath, [stepScript, ...flags]];
 
-  // Each engine meets glibc's malloc as the variant says; a GLIBC_TUNABLES of the caller's is dropped.
+  // Each engine runs with the malloc thresholds its variant sets; the caller's GLIBC_TUNABLES is dropped.
   const env = { ...process.env };
   delete env.GLIBC_TUNABLES;
   delete env.RESIDUAL_LAB_MALLOC;

@@ -14,9 +14,9 @@ namespace {
 // Below this many elements a loop is not worth splitting across threads.
 constexpr int64_t kGrainSize = 32768;
 
-// The loops are compiled for AVX-512, AVX2 and the x86-64 baseline; the loader picks the best the
-// CPU has. The loops vectorise at -O3 with -fno-math-errno (binding.gyp): without it each sqrt
-// may have to set errno and stays scalar, which made the fused step slower than libtorch's.
+// The loops are compiled for AVX-512, AVX2 and the x86-64 baseline, and the loader picks the best
+// the CPU has. They vectorise at -O3 with -fno-math-errno (binding.gyp). Without that flag each
+// sqrt may have to set errno and stays scalar, which made the fused step slower than libtorch's.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define RESIDUAL_LAB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else

@@ -1,6 +1,6 @@
 // SGD, Adam and AdamW from libtorch behind one JS handle. A training step is one native call
-// (optimizerStep) however many parameters the model has, and runs the fused loops of
-// fused_step.cc unless the optimizer was made with fused: false; learning rate and momentum can
+// (optimizerStep) however many parameters the model has. It runs the fused loops of
+// fused_step.cc unless the optimizer was made with fused: false. Learning rate and momentum can
 // change before any step (one-cycle schedules change them every batch).
 #include "addon_data.h"
 #include "arguments.h"

@@ -59,8 +59,8 @@ Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
 
 // keepLargeBlocksOnHeap(mmapThresholdBytes, trimThresholdBytes) -> whether the allocator took
 // the settings. glibc serves blocks above its mmap threshold (at first 128 KiB, raised as
-// blocks are freed) with fresh pages from the kernel, and every training step allocates and
-// frees gradient and workspace tensors of megabytes; each new page costs a fault and a zeroing.
+// blocks are freed) with fresh pages from the kernel. Every training step allocates and frees
+// gradient and workspace tensors of megabytes, and each new page costs a fault and a zeroing.
 // A high threshold keeps those blocks in the heap for reuse; a high trim threshold keeps the
 // heap from being handed back between steps.
 Napi::Value KeepLargeBlocksOnHeap(const Napi::CallbackInfo& info) {

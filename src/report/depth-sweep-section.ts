@@ -25,7 +25,7 @@ export function depthSweepAnswer(answer: DepthSweepAnswer): string {
   if (answer.neededFromDepth === shallowest) {
     return `the residual net trained better already at ${shallowest} layers, the shallowest depth tried, so use residual connections at every depth tried here.${plainNote}`;
   }
-  return `the residual net first trained better beyond the seed spread at ${answer.neededFromDepth} layers; below that the twins were alike, so residual connections pay from about ${answer.neededFromDepth} layers on.${plainNote}`;
+  return `the residual net first trained better beyond the seed spread at ${answer.neededFromDepth} layers; below that it was not better beyond the spread, so residual connections pay from about ${answer.neededFromDepth} layers on.${plainNote}`;
 }
 
 function capitalise(text: string): string {

@@ -1,5 +1,5 @@
-// Process-wide switches of residual-lab's own kernel choices, as torch.backends holds PyTorch's.
-// Each choice gives the same values as the plain libtorch call, to float rounding; the switches
+// Process-wide switches of residual-lab's own kernel choices, as torch.backends has for PyTorch.
+// Each choice gives the same values as the plain libtorch call, to float rounding. The switches
 // exist so that benchmarks and tests can compare both paths.
 
 export const backends = {

@@ -1,8 +1,8 @@
 // A convolution whose output is a single pixel reads only the part of its kernel that overlaps
-// the input; the rest multiplies padding zeros. ResNet-18 on 28x28 images reaches 1x1 maps in
-// its last stage, where a padded 3x3 kernel uses 1 of its 9 taps (4 of 9 in the strided first
-// conv), so convolving the overlapping window alone, without padding, gives the same output
-// and the same gradients at a fraction of the work.
+// the input, and the rest multiplies padding zeros. ResNet-18 on 28x28 images reaches 1x1 maps
+// in its last stage, where a padded 3x3 kernel uses 1 of its 9 taps (4 of 9 in the strided first
+// conv). Convolving the overlapping window alone, without padding, gives the same output and
+// the same gradients with less work.
 
 /** Along one spatial axis: kernel taps kernelStart .. kernelStart + length - 1 meet input positions 0 .. length - 1. */
 export interface AxisWindow {

@@ -202,8 +202,8 @@ export const native: NativeAddon = loadAddon();
 /**
  * glibc's malloc settings for training, as GLIBC_TUNABLES would set them: blocks up to 32 MiB
  * (every ResNet-18 gradient and activation at batch 256) stay in the heap, and up to 512 MiB of
- * free heap stays with the process. Measured on 2 cores at batch 32: about 25% more images/s,
- * for PyTorch as for residual-lab (docs/results/benchmark.md).
+ * free heap stays with the process. On 2 cores at batch 32 this gave 14% more images/s to
+ * residual-lab and 12% to PyTorch (docs/results/benchmark.md).
  */
 export const trainingMallocTunables = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912";
 

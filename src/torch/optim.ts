@@ -26,8 +26,8 @@ export interface OptimizerOptions {
   eps?: number;
   /**
    * Default true: each step reads and writes every parameter and buffer once (native fused
-   * loops) instead of running libtorch's chain of tensor ops; both give the same values to float
-   * rounding. Float32 dense parameters only; others take libtorch's path either way.
+   * loops) instead of running libtorch's chain of tensor ops. Both give the same values to float
+   * rounding. Only dense float32 parameters take the fused loops; others take libtorch's path.
    */
   fused?: boolean;
 }
