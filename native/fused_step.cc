@@ -175,19 +175,23 @@ void SgdStep(torch::optim::Optimizer& optimizer) {
   }
 }
 
-bool StateSuits(torch::optim::Optimizer& optimizer) {
-  for (auto& [key, state] : optimizer.state()) {
-    if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state.get())) {
-      if (adam->exp_avg().scalar_type() != torch::kFloat || adam->exp_avg_sq().scalar_type() != torch::kFloat) return false;
-    }
-    if (auto* adamw = dynamic_cast<torch::optim::AdamWParamState*>(state.get())) {
-      if (adamw->exp_avg().scalar_type() != torch::kFloat || adamw->exp_avg_sq().scalar_type() != torch::kFloat) return false;
-    }
-    if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(state.get())) {
-      if (sgd->momentum_buffer().scalar_type() != torch::kFloat) return false;
-    }
+// A buffer loaded from a checkpoint may be laid out differently from its parameter (contiguous
+// against channels_last), and the loops would then mix up elements.
+bool StateSuits(torch::optim::Optimizer& optimizer, const torch::Tensor& parameter) {
+  auto found = optimizer.state().find(StateKey(parameter));
+  if (found == optimizer.state().end()) return true;
+
+  torch::optim::OptimizerParamState* state = found->second.get();
+  if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(state)) {
+    return SameDenseLayout(adam->exp_avg(), parameter) && SameDenseLayout(adam->exp_avg_sq(), parameter);
   }
-  return true;
+  if (auto* adamw = dynamic_cast<torch::optim::AdamWParamState*>(state)) {
+    return SameDenseLayout(adamw->exp_avg(), parameter) && SameDenseLayout(adamw->exp_avg_sq(), parameter);
+  }
+  if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(state)) {
+    return !sgd->momentum_buffer().defined() || SameDenseLayout(sgd->momentum_buffer(), parameter);
+  }
+  return false;
 }
 
 }  // namespace
@@ -195,12 +199,11 @@ bool StateSuits(torch::optim::Optimizer& optimizer) {
 bool FusedStep(const std::string& kind, torch::optim::Optimizer& optimizer) {
   for (auto& group : optimizer.param_groups()) {
     for (auto& parameter : group.params()) {
-      if (!Suits(parameter)) return false;
+      if (!Suits(parameter) || !StateSuits(optimizer, parameter)) return false;
     }
     if (kind == "adam" && static_cast<torch::optim::AdamOptions&>(group.options()).amsgrad()) return false;
     if (kind == "adamw" && static_cast<torch::optim::AdamWOptions&>(group.options()).amsgrad()) return false;
   }
-  if (!StateSuits(optimizer)) return false;
 
   if (kind == "sgd") SgdStep(optimizer);
   if (kind == "adam") AdamStep<torch::optim::AdamOptions, torch::optim::AdamParamState>(optimizer, false);

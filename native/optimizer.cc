@@ -195,10 +195,17 @@ Napi::Value OptimizerLoadState(const Napi::CallbackInfo& info) {
   if (!info[1].IsArray()) throw Napi::TypeError::New(env, "optimizerLoadState: entries must be an array");
   Napi::Array entries = info[1].As<Napi::Array>();
 
-  auto buffer = [&](Napi::Object buffers, const char* name) -> torch::Tensor {
+  // Each buffer takes its parameter's layout (a checkpoint stores it contiguous, a channels_last
+  // weight is not), so that the fused loops can walk both in one order.
+  auto buffer = [&](Napi::Object buffers, const char* name, const torch::Tensor& parameter) -> torch::Tensor {
     TensorHandle* tensor = TensorHandle::Unwrap(buffers.Get(name));
     if (tensor == nullptr || tensor->disposed()) throw Napi::TypeError::New(env, std::string(op) + ": missing buffer " + name);
-    return tensor->tensor().clone();
+    const torch::Tensor& stored = tensor->tensor();
+    if (stored.sizes() != parameter.sizes()) {
+      throw Napi::RangeError::New(env, std::string(op) + ": buffer " + name + " has shape " + ShapeText(stored) + ", its parameter " +
+                                           ShapeText(parameter));
+    }
+    return torch::empty_like(parameter, stored.options(), torch::MemoryFormat::Preserve).copy_(stored);
   };
 
   return RunOp(info, op, [&] {
@@ -218,15 +225,15 @@ Napi::Value OptimizerLoadState(const Napi::CallbackInfo& info) {
         int64_t step = entry.Get("step").IsNumber() ? entry.Get("step").As<Napi::Number>().Int64Value() : 0;
         if (handle->kind == "sgd") {
           auto s = std::make_unique<torch::optim::SGDParamState>();
-          s->momentum_buffer(buffer(buffers, "momentum_buffer"));
+          s->momentum_buffer(buffer(buffers, "momentum_buffer", parameter));
           state[key] = std::move(s);
         } else if (handle->kind == "adam") {
           auto s = std::make_unique<torch::optim::AdamParamState>();
-          s->step(step).exp_avg(buffer(buffers, "exp_avg")).exp_avg_sq(buffer(buffers, "exp_avg_sq"));
+          s->step(step).exp_avg(buffer(buffers, "exp_avg", parameter)).exp_avg_sq(buffer(buffers, "exp_avg_sq", parameter));
           state[key] = std::move(s);
         } else {
           auto s = std::make_unique<torch::optim::AdamWParamState>();
-          s->step(step).exp_avg(buffer(buffers, "exp_avg")).exp_avg_sq(buffer(buffers, "exp_avg_sq"));
+          s->step(step).exp_avg(buffer(buffers, "exp_avg", parameter)).exp_avg_sq(buffer(buffers, "exp_avg_sq", parameter));
           state[key] = std::move(s);
         }
       }

@@ -135,3 +135,42 @@ test("float64 parameters take libtorch's step even when fused is asked for", () 
 
   assert.equal(optimizer.lastStepWasFused, false);
 });
+
+test("contiguous checkpoint buffers resume fused on channels_last weights", () => {
+  const images = randn([6, 4, 8, 8]).contiguous("channels_last");
+  const labels = randint(0, 10, [6]);
+  const trained = makeNet(true);
+  const first = makeOptimizer(trained, "adamw", { lr: 0.01 }, true);
+  step(trained, first, images, labels);
+
+  // A checkpoint stores every buffer contiguous.
+  const stored = first.stateDict();
+  const entries = stored.entries.map((entry) =>
+    entry === null ? null : { step: entry.step, buffers: Object.fromEntries(Object.entries(entry.buffers).map(([name, buffer]) => [name, buffer.contiguous()])) },
+  );
+  const resumed = makeOptimizer(trained, "adamw", { lr: 0.01 }, true);
+  resumed.loadStateDict({ kind: stored.kind, entries });
+  const reference = makeNet(true);
+  for (const [name, parameter] of reference.namedParameters()) parameter.setData_(new Map(trained.namedParameters()).get(name)!.clone());
+  const referenceOptimizer = makeOptimizer(reference, "adamw", { lr: 0.01 }, false);
+  referenceOptimizer.loadStateDict({ kind: stored.kind, entries });
+
+  step(trained, resumed, images, labels);
+  step(reference, referenceOptimizer, images, labels);
+
+  assert.equal(resumed.lastStepWasFused, true);
+  const want = reference.conv.weight;
+  assertTensorClose(trained.conv.weight, { shape: want.shape, dtype: want.dtype, values: want.toNumbers() }, "conv weight after the resumed step");
+});
+
+test("a buffer of the wrong shape is rejected at load", () => {
+  const net = makeNet(false);
+  const optimizer = makeOptimizer(net, "adamw", { lr: 0.01 }, true);
+  step(net, optimizer, randn([2, 4, 8, 8]), randint(0, 10, [2]));
+  const state = optimizer.stateDict();
+  const index = state.entries.findIndex((entry) => entry !== null);
+  const entry = state.entries[index]!;
+  state.entries[index] = { step: entry.step, buffers: { ...entry.buffers, exp_avg: randn([3]) } };
+
+  assert.throws(() => makeOptimizer(net, "adamw", { lr: 0.01 }, true).loadStateDict(state), /buffer exp_avg has shape \[3\]/);
+});
