@@ -76,6 +76,13 @@ export function loadTrainedNet(trained: TrainedNet): CifarResNet {
   return model.eval();
 }
 
+/** The training callbacks' records up to a checkpoint, saved with it for a resumed run. */
+interface RecordedSoFar {
+  trainErrors: number[];
+  gradientNorms: GradientNormSample[];
+  losses: number[];
+}
+
 /** One stderr line per epoch: which net, where it stands, and the time left for this net. */
 function progressLogger(spec: NetSpec, log: (message: string) => void): EpochLogger {
   const started = performance.now();
@@ -115,14 +122,32 @@ export async function trainNet(spec: NetSpec, folder: RunFolder, log: (message: 
     });
 
     // A killed run resumes from the part's last finished epoch; the schedules depend only on
-    // the epoch and iteration, so the resumed run continues on the same curve.
+    // the epoch and iteration, so the resumed run continues on the same curve. The checkpoint
+    // also carries what the callbacks recorded so far, read afresh at every save.
     const checkpoint = folder.checkpointPath(key);
     let startEpoch = 0;
     if (existsSync(checkpoint)) {
-      startEpoch = learn.load(checkpoint).epochsDone;
+      const { epochsDone, settings } = learn.load(checkpoint);
+      startEpoch = epochsDone;
+      const recorded = settings as Partial<RecordedSoFar>;
+      trainErrors.errors.push(...(recorded.trainErrors ?? Array<number>(epochsDone).fill(Number.NaN)));
+      gradientNorms.samples.push(...(recorded.gradientNorms ?? []));
+      learn.recorder.losses.push(...(recorded.losses ?? []));
       log(`${key}: resuming after epoch ${startEpoch - 1}`);
     }
-    const saveEachEpoch = new CheckpointCallback(checkpoint, { key });
+    const recordedSoFar = {
+      key,
+      get trainErrors() {
+        return trainErrors.errors;
+      },
+      get gradientNorms() {
+        return gradientNorms.samples;
+      },
+      get losses() {
+        return learn.recorder.losses;
+      },
+    };
+    const saveEachEpoch = new CheckpointCallback(checkpoint, recordedSoFar);
     if (spec.schedule === "one-cycle") {
       await learn.fitOneCycle(spec.epochs, spec.lr, { startEpoch, callbacks: [saveEachEpoch] });
     } else {
@@ -131,11 +156,12 @@ export async function trainNet(spec: NetSpec, folder: RunFolder, log: (message: 
 
     const weightsFile = folder.artefactPath(key, "weights.safetensors");
     saveSafetensors(weightsFile, model.stateDict() as Map<string, Tensor>);
-    // NOTE: after a resume, the training error of the epochs before it is not in the checkpoint (NaN).
+    // NOTE: a checkpoint written before the callbacks' records were saved with it resumes with
+    // NaN training errors for its finished epochs and without their losses and gradient norms.
     const history: EpochRecord[] = learn.recorder.rows.map((row, index) => ({
       epoch: row.epoch,
       trainLoss: row.trainLoss,
-      trainError: trainErrors.errors[index - startEpoch] ?? Number.NaN,
+      trainError: trainErrors.errors[index] ?? Number.NaN,
       testLoss: row.validLoss,
       testError: row.metrics.error_rate,
       seconds: row.seconds,

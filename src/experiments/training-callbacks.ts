@@ -37,7 +37,6 @@ export interface GradientNormSample {
 export class GradientNormCallback extends Callback {
   override runValid = false;
   readonly samples: GradientNormSample[] = [];
-  private iteration = 0;
 
   constructor(
     private readonly weights: readonly Tensor[],
@@ -46,15 +45,16 @@ export class GradientNormCallback extends Callback {
     super();
   }
 
-  override afterBackward(): void {
-    if (this.iteration % this.every === 0) {
-      const norms = this.weights.map((weight) => {
-        const grad = weight.grad;
-        return grad === null ? 0 : grad.norm().item();
-      });
-      this.samples.push({ iteration: this.iteration, norms });
-    }
-    this.iteration += 1;
+  override afterBackward(learner: Learner): void {
+    // Counted from the learner's epoch and batch, so a resumed run goes on numbering where it stopped.
+    const iteration = learner.epoch * learner.nIteration + learner.iteration;
+    if (iteration % this.every !== 0) return;
+
+    const norms = this.weights.map((weight) => {
+      const grad = weight.grad;
+      return grad === null ? 0 : grad.norm().item();
+    });
+    this.samples.push({ iteration, norms });
   }
 }
 
