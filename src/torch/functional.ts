@@ -40,7 +40,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 
   const rows = singleOutputAxisWindow(input.shape[2], weight.shape[2], strides[0], paddings[0], dilations[0]);
   const columns = singleOutputAxisWindow(input.shape[3], weight.shape[3], strides[1], paddings[1], dilations[1]);
-  if (backends.singleOutputConvWindows && rows !== null && columns !== null) {
+  // Calls libtorch would reject keep the padded path, so that its error names the caller's shapes.
+  const valid = paddings.every((value) => value >= 0) && input.shape[1] === weight.shape[1] * groups;
+  if (backends.singleOutputConvWindows && valid && rows !== null && columns !== null) {
     const window = weight.narrow(2, rows.kernelStart, rows.length).narrow(3, columns.kernelStart, columns.length); // [O, C/g, rows, columns]
     const inputWindow = input.narrow(2, 0, rows.length).narrow(3, 0, columns.length); // [N, C, rows, columns]
     return new Tensor(native.conv2d(inputWindow.handle, window.handle, bias?.handle ?? null, [1, 1], [0, 0], [1, 1], groups));

@@ -208,8 +208,10 @@ export const native: NativeAddon = loadAddon();
 export const trainingMallocTunables = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912";
 
 function applyMallocSettings(): boolean {
-  // The user's own GLIBC_TUNABLES, or RESIDUAL_LAB_MALLOC=glibc, keep glibc's behaviour as set.
-  if (process.env.RESIDUAL_LAB_MALLOC === "glibc" || (process.env.GLIBC_TUNABLES ?? "").includes("glibc.malloc")) return false;
+  // The user's own malloc settings (GLIBC_TUNABLES or glibc's older MALLOC_*_ variables), or
+  // RESIDUAL_LAB_MALLOC=glibc, keep glibc's behaviour as set.
+  const ownSettings = (process.env.GLIBC_TUNABLES ?? "").includes("glibc.malloc") || Object.keys(process.env).some((name) => /^MALLOC_[A-Z_]+_$/.test(name));
+  if (process.env.RESIDUAL_LAB_MALLOC === "glibc" || ownSettings) return false;
   return native.keepLargeBlocksOnHeap(32 * 2 ** 20, 512 * 2 ** 20);
 }
 

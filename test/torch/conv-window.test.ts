@@ -76,3 +76,11 @@ test("the kernel taps outside the window get zero gradient", () => {
   assert.ok(values.some((value, index) => centre(index) && value !== 0), "the centre tap has a gradient");
   assert.ok(values.every((value, index) => centre(index) || value === 0), "every other tap has none");
 });
+
+test("invalid padding still gets libtorch's own error", () => {
+  // 5 - 2 - 3 + 1: a single output position, so only the guard keeps this off the window path.
+  const input = randn([1, 2, 5, 5]);
+  const weight = randn([3, 2, 3, 3]);
+
+  assert.throws(() => F.conv2d(input, weight, null, { padding: -1 }), /negative padding/);
+});

@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BatchNorm2d, Conv2d, Linear, Module } from "../../src/nn/index.js";
-import { F, manualSeed, Optimizer, randint, randn, tidy, type Tensor } from "../../src/torch/index.js";
+import { F, manualSeed, Optimizer, randint, randn, tensor, tidy, type Tensor } from "../../src/torch/index.js";
 import { assertTensorClose, float32Tolerance } from "./assert-close.js";
 import { loadGoldenFixture } from "./golden-fixture.js";
 
-/** Conv, BatchNorm and two Linear layers; `unused` never sees a gradient. The 1024x64 weight is large enough to be split across threads. */
+/** Conv, BatchNorm and two Linear layers; `unused` never sees a gradient. */
 class SmallNet extends Module {
   readonly conv = this.registerModule("conv", new Conv2d(4, 16, 3, { padding: 1, bias: false }));
   readonly bn = this.registerModule("bn", new BatchNorm2d(16));
@@ -173,4 +173,15 @@ test("a buffer of the wrong shape is rejected at load", () => {
   state.entries[index] = { step: entry.step, buffers: { ...entry.buffers, exp_avg: randn([3]) } };
 
   assert.throws(() => makeOptimizer(net, "adamw", { lr: 0.01 }, true).loadStateDict(state), /buffer exp_avg has shape \[3\]/);
+});
+
+test("zero weight decay keeps an inf weight out of the moments", () => {
+  const weight = tensor([Number.POSITIVE_INFINITY, 1]).requiresGrad_();
+  const optimizer = new Optimizer("adam", [{ params: [weight], weightDecay: 0 }], { lr: 0.1 });
+  tidy(() => weight.mul(tensor([2, 3])).sum().backward());
+  optimizer.step();
+
+  assert.equal(optimizer.lastStepWasFused, true);
+  const moments = optimizer.stateDict().entries[0]!.buffers.exp_avg.toNumbers();
+  assert.ok(moments.every(Number.isFinite), `exp_avg ${moments.join(", ")}`);
 });
