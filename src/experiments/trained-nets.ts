@@ -8,7 +8,7 @@ import { CifarResNet } from "../models/index.js";
 import { loadSafetensors, manualSeed, saveSafetensors, type Tensor } from "../torch/index.js";
 import { experimentDataset } from "./datasets.js";
 import type { RunFolder } from "./run-folder.js";
-import { GradientNormCallback, StepScheduleCallback, TrainErrorCallback, type GradientNormSample } from "./training-callbacks.js";
+import { BatchProgressCallback, GradientNormCallback, StepScheduleCallback, TrainErrorCallback, type GradientNormSample } from "./training-callbacks.js";
 
 export interface NetSpec {
   dataset: string;
@@ -118,7 +118,7 @@ export async function trainNet(spec: NetSpec, folder: RunFolder, log: (message: 
       wd: spec.weightDecay,
       metrics: [errorRate],
       logger: progressLogger(spec, log),
-      callbacks: [trainErrors, gradientNorms],
+      callbacks: [trainErrors, gradientNorms, new BatchProgressCallback(`${spec.dataset} ${netName(spec)} seed ${spec.seed}`, log)],
     });
 
     // A killed run resumes from the part's last finished epoch; the schedules depend only on
