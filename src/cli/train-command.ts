@@ -6,6 +6,7 @@ import { accuracy, CheckpointCallback, visionLearner, tableLogger, type EpochLog
 import { extraCallbacks, exportTrained, runLrFind, trainingFeatureConflict } from "./train-features.js";
 import { resnet18, resnet34, type ResNetArchitecture } from "../models/index.js";
 import { defaultThreadCount, manualSeed, runtimeInfo, setNumThreads } from "../torch/index.js";
+import { checkOutputFile } from "./output-path.js";
 import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, positiveNumber, UsageError } from "./usage-error.js";
 
 export const trainHelp = `Usage: residual-lab train [options]
@@ -126,6 +127,9 @@ export function parseTrainFlags(args: string[]): TrainSettings {
   };
   const conflict = trainingFeatureConflict(settings);
   if (conflict) throw new UsageError(conflict);
+  checkOutputFile(settings.checkpoint, "--checkpoint");
+  checkOutputFile(settings.export, "--export");
+  checkOutputFile(settings.csv, "--csv");
   return settings;
 }
 

@@ -42,14 +42,25 @@ export function mostConfused(matrix: readonly (readonly number[])[], classNames:
 }
 
 export async function seedRecipeSection(loaded: Loaded<SeedRecipeResult>, runsFolder: string): Promise<Section> {
-  if (loaded.status !== "present") {
-    const runs = displayPath(runsFolder);
-    const command = `residual-lab start${runs === "runs" ? "" : ` --runs ${quoteShellArgument(runs)}`}`;
-    const body = html`<p>The notebook this project grew from trains a ResNet-18 on MNIST with fastai and reads its table, its loss curves and its mistakes. <code>residual-lab start</code> does the same from TypeScript.</p>${absentResult(loaded, runsFolder, command)}`;
-    return { id, title, label, body, figures: [], status: loaded.status === "missing" ? "not run" : "unreadable", summary: loaded.status === "missing" ? `not run (${command})` : `unreadable: ${loaded.reason}` };
-  }
+  const runs = displayPath(runsFolder);
+  const command = `residual-lab start${runs === "runs" ? "" : ` --runs ${quoteShellArgument(runs)}`}`;
+  const absent = (note: Exclude<Loaded<SeedRecipeResult>, { status: "present" }>): Section => {
+    const body = html`<p>The notebook this project grew from trains a ResNet-18 on MNIST with fastai and reads its table, its loss curves and its mistakes. <code>residual-lab start</code> does the same from TypeScript.</p>${absentResult(note, runsFolder, command)}`;
+    const summary = note.status === "missing" ? `not run (${command})` : `unreadable: ${displayPath(note.file)}: ${note.reason}`;
+    return { id, title, label, body, figures: [], status: note.status === "missing" ? "not run" : "unreadable", summary };
+  };
+  if (loaded.status !== "present") return absent(loaded);
 
-  const result = loaded.value;
+  // A file of another version, or one a diverged run wrote (NaN is stored as null), gives a note
+  // in place of the section, so the rest of the page is still written.
+  try {
+    return await presentSection(loaded.value);
+  } catch (error) {
+    return absent({ status: "unreadable", file: loaded.file, reason: `its data does not have the expected shape (${(error as Error).message})` });
+  }
+}
+
+async function presentSection(result: SeedRecipeResult): Promise<Section> {
   const last = result.rows.at(-1);
   const figures: Figure[] = [];
   const parts: SafeHtml[] = [];

@@ -13,7 +13,7 @@ import { lesionPaper, lesionSection } from "./lesion-section.js";
 import { renderPage } from "./page.js";
 import { provenanceSection } from "./provenance-section.js";
 import { readRunResults, type Loaded, type RunResults } from "./run-results.js";
-import { absentResult, experimentCommand, findings, type Section, type SectionContent } from "./section.js";
+import { absentResult, displayPath, experimentCommand, findings, type Section, type SectionContent } from "./section.js";
 import { seedRecipeSection } from "./seed-recipe-section.js";
 import { shatteredPaper, shatteredSection } from "./shattered-section.js";
 import { transformerPaper, transformerSection } from "./transformer-section.js";
@@ -60,7 +60,7 @@ async function experimentSection<T>(spec: ExperimentSectionSpec<T>, results: Run
   const command = experimentCommand(spec.experiment, results.profile, results.runsFolder);
   if (loaded.status !== "present") {
     const body = html`<p>${spec.question}</p>${absentResult(loaded, results.runsFolder, command)}${findings(html`<p>No result yet.</p>`, spec.paper)}`;
-    const summary = loaded.status === "missing" ? `not run (${command})` : `unreadable: ${loaded.reason}`;
+    const summary = loaded.status === "missing" ? `not run (${command})` : `unreadable: ${displayPath(loaded.file)}: ${loaded.reason}`;
     return { id, title, label, body, figures: [], status: loaded.status === "missing" ? "not run" : "unreadable", summary };
   }
   try {
@@ -69,7 +69,7 @@ async function experimentSection<T>(spec: ExperimentSectionSpec<T>, results: Run
     const reason = `${(error as Error).message}`;
     const unreadable = { status: "unreadable" as const, file: loaded.file, reason: `its data does not have the expected shape (${reason})` };
     const body = html`<p>${spec.question}</p>${absentResult(unreadable, results.runsFolder, command)}${findings(html`<p>No usable result.</p>`, spec.paper)}`;
-    return { id, title, label, body, figures: [], status: "unreadable", summary: `unreadable: ${reason}` };
+    return { id, title, label, body, figures: [], status: "unreadable", summary: `unreadable: ${displayPath(loaded.file)}: ${reason}` };
   }
 }
 

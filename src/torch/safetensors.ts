@@ -1,7 +1,7 @@
 // The safetensors file format: an 8-byte little-endian header length, a JSON header naming each
 // tensor's dtype, shape and byte range, then the raw little-endian bytes. Files are written to a
 // temporary name and renamed, so a crash never leaves a half-written file under the real name.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import type { DType } from "./dtype.js";
 import { Tensor, tensor } from "./tensor.js";
 
@@ -50,14 +50,20 @@ export function saveSafetensors(file: string, tensors: ReadonlyMap<string, Tenso
   const temporary = `${file}.${process.pid}.tmp`;
   const descriptor = openSync(temporary, "w");
   try {
-    writeSync(descriptor, length);
-    writeSync(descriptor, headerBytes);
-    for (const chunk of chunks) writeSync(descriptor, chunk);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
+    try {
+      writeSync(descriptor, length);
+      writeSync(descriptor, headerBytes);
+      for (const chunk of chunks) writeSync(descriptor, chunk);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    // A failed write or rename (a full disk, a folder under the target name) leaves no temporary file behind.
+    rmSync(temporary, { force: true });
+    throw error;
   }
-  renameSync(temporary, file);
 }
 
 /** Reads a safetensors file; every problem with it throws one Error naming the file. */

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { test } from "node:test";
 import { parseImageArgument, parsePredictFlags } from "../../src/cli/predict-command.js";
 import { parseTrainFlags } from "../../src/cli/train-command.js";
@@ -22,6 +25,17 @@ test("train rejects bad feature flags", () => {
   assert.throws(() => parseTrainFlags(["--lr-find", "--save-best"]), /--lr-find runs only the LR finder and trains nothing; drop --save-best/);
   assert.throws(() => parseTrainFlags(["--csv"]), UsageError);
   assert.equal(parseTrainFlags(["--lr-find", "--epochs", "2"]).lrFind, true);
+});
+
+test("train rejects unwritable output paths before training", () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "residual-lab-output-"));
+  const file = path.join(folder, "a-file");
+  writeFileSync(file, "");
+
+  assert.throws(() => parseTrainFlags(["--checkpoint", folder]), (error: Error) => error instanceof UsageError && /--checkpoint: .* is a folder; give a file path/.test(error.message));
+  assert.throws(() => parseTrainFlags(["--export", path.join(file, "model.safetensors")]), /--export: .*a-file is a file, so .* cannot be written/);
+  assert.throws(() => parseTrainFlags(["--csv", path.join(file, "deeper", "h.csv")]), /--csv: .*a-file is a file/);
+  assert.equal(parseTrainFlags(["--export", path.join(folder, "new", "model.safetensors")]).export, path.join(folder, "new", "model.safetensors"));
 });
 
 test("files beside the checkpoint", () => {

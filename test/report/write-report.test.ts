@@ -110,6 +110,25 @@ test("unreadable results give a note", async () => {
   assert.match(sections.find((section) => section.id === "shattered")!.summary, /expected "experiment": "shattered"/);
 });
 
+test("a diverged seed recipe gives a note, not a crash", async () => {
+  const runs = copyFixture();
+  const seedRecipe = readJson(runs, fixtureFiles.seedRecipe);
+  // JSON stores the NaN losses of a diverged run as null.
+  for (const row of seedRecipe.rows) {
+    row.trainLoss = null;
+    row.validLoss = null;
+  }
+  writeJson(runs, fixtureFiles.seedRecipe, seedRecipe);
+
+  const { html, sections } = await buildReport(runs);
+
+  const section = sections.find((candidate) => candidate.id === "notebook-experiment")!;
+  assert.equal(section.status, "unreadable");
+  assert.match(section.summary, /seed-recipe\/result\.json: its data does not have the expected shape/);
+  assert.ok(sectionHtml(html, "notebook-experiment").includes("Could not read the result"));
+  assert.equal(sections.find((candidate) => candidate.id === "degradation")!.status, "ok");
+});
+
 test("hostile result strings are escaped", async () => {
   const runs = copyFixture();
   const script = "<script>alert(1)</script>";
