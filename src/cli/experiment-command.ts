@@ -1,6 +1,8 @@
 // `residual-lab experiment NAME|all`: runs experiments into runs/PROFILE/NAME/result.json.
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { experiments, findExperiment, runExperiment, type ExperimentOverrides, type Profile } from "../experiments/index.js";
+import { transformerTaskNames } from "../experiments/transformer-tasks.js";
 import { defaultThreadCount, setNumThreads } from "../torch/index.js";
 import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, UsageError } from "./usage-error.js";
 
@@ -25,6 +27,32 @@ function integerList(value: string | undefined, flag: string, parse: (text: stri
   if (value === undefined) return undefined;
   const items = value.split(",").map((item) => parse(item.trim(), flag)!);
   if (items.length === 0) throw new UsageError(`${flag} expects a comma-separated list`);
+  return items;
+}
+
+// The experiments that train CIFAR-style ResNets (6n+2 layers); shattered and transformer take any depth.
+const resNetExperiments = new Set(["degradation", "depth-sweep", "gradients", "lesion", "landscape"]);
+
+/** Rejects depths the CIFAR-style ResNets cannot have, before any net is trained. */
+function checkResNetDepths(depths: number[] | undefined, names: string[]): void {
+  const users = names.filter((name) => resNetExperiments.has(name));
+  const invalid = (depths ?? []).filter((depth) => depth < 8 || (depth - 2) % 6 !== 0);
+  if (users.length > 0 && invalid.length > 0) {
+    throw new UsageError(`--depths: ${users.join(", ")} train ResNets of 6n+2 layers (8, 14, 20, 26, 32, 44, 56, 110, ...); got ${invalid.join(", ")}`);
+  }
+}
+
+/** Reads --datasets: known names, or IDX folders that exist. */
+function datasetList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(",").map((item) => item.trim());
+  for (const item of items) {
+    if (item === "") throw new UsageError(`--datasets has an empty entry: '${value}'`);
+    const known = ["mnist", "fashion-mnist", ...transformerTaskNames].includes(item);
+    if (!known && !(existsSync(item) && statSync(item).isDirectory())) {
+      throw new UsageError(`--datasets: '${item}' is neither mnist, fashion-mnist, ${transformerTaskNames.join(", ")} nor a folder of IDX files`);
+    }
+  }
   return items;
 }
 
@@ -54,13 +82,15 @@ export function parseExperimentFlags(args: string[]): ExperimentSettings {
   if (name !== "all" && !findExperiment(name)) {
     throw new UsageError(`experiment: unknown experiment '${name}'; expected all or one of ${experiments.map((e) => e.name).join(", ")}`);
   }
+  const names = name === "all" ? experiments.map((experiment) => experiment.name) : [name];
   const overrides: ExperimentOverrides = {
-    datasets: values.datasets?.split(",").map((item) => item.trim()),
+    datasets: datasetList(values.datasets),
     seeds: integerList(values.seeds, "--seeds", nonNegativeInteger),
     depths: integerList(values.depths, "--depths", positiveInteger),
   };
+  checkResNetDepths(overrides.depths, names);
   return {
-    names: name === "all" ? experiments.map((experiment) => experiment.name) : [name],
+    names,
     profile: oneOf(values.profile, ["quick", "full"] as const, "--profile") ?? "quick",
     overrides,
     threads: positiveInteger(values.threads, "--threads") ?? defaultThreadCount(),

@@ -48,6 +48,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// A reader that closes the pipe early (`residual-lab info | head -1`) has all it wanted: stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -19,6 +19,10 @@ export function parseFlags<T extends FlagOptions>(
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
+    // A value that starts with a dash (a negative number) reads as another option; say how to pass it.
+    const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec((error as Error).message);
+    if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} takes a value starting with '-' only as ${ambiguous[1]}=VALUE`);
+
     // Node's messages add advice about positionals after the first sentence; keep the first.
     const firstSentence = (error as Error).message.split(/\.\s/)[0].replace(/\.$/, "");
     throw new UsageError(`${command}: ${firstSentence}`);

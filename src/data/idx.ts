@@ -63,7 +63,8 @@ function describeContents(kind: IdxKind, dims: readonly number[]): string {
 /**
  * Reads an uncompressed or gzipped (name ending in .gz) IDX file of uint8 images or labels.
  * Throws one Error naming the file when it is missing, is not valid gzip, has the wrong magic
- * number or dimension count, or is not exactly as long as its header promises.
+ * number or dimension count, has a dimension of size 0, or is not exactly as long as its header
+ * promises.
  */
 export function readIdx(filePath: string, kind: IdxKind): IdxFile {
   const bytes = readBytes(filePath);
@@ -104,6 +105,9 @@ export function readIdx(filePath: string, kind: IdxKind): IdxFile {
   }
   const dims: number[] = [];
   for (let dimension = 0; dimension < dimensionCount; dimension++) dims.push(view.getUint32(4 + 4 * dimension));
+
+  // A data set with no images, or images of no pixels, would train on nothing and report NaN.
+  if (dims.includes(0)) throw fileError(filePath, `empty: it holds ${describeContents(kind, dims)}`);
 
   const elementCount = dims.reduce((product, size) => product * size, 1);
   const expectedLength = headerLength + elementCount;

@@ -38,6 +38,11 @@ test("train rejects unwritable output paths before training", () => {
   assert.equal(parseTrainFlags(["--export", path.join(folder, "new", "model.safetensors")]).export, path.join(folder, "new", "model.safetensors"));
 });
 
+test("a negative value gets the VALUE= hint", () => {
+  assert.throws(() => parseTrainFlags(["--lr", "-1"]), (error: Error) => error instanceof UsageError && error.message === "train: --lr takes a value starting with '-' only as --lr=VALUE");
+  assert.throws(() => parseTrainFlags(["--lr=-1"]), /--lr expects a positive number, got '-1'/);
+});
+
 test("files beside the checkpoint", () => {
   assert.equal(besideCheckpoint("/runs/resnet18-mnist-seed0.safetensors", "-best.safetensors"), "/runs/resnet18-mnist-seed0-best.safetensors");
   assert.equal(besideCheckpoint("/runs/model", "-lr-find.svg"), "/runs/model-lr-find.svg");

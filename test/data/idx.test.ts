@@ -108,6 +108,16 @@ describe("idx reader on broken files", () => {
     assert.throws(() => readIdx(filePath, "images"), /train-images-idx3-ubyte: expected 47040016 bytes for 60000 images of 28x28, found 1200$/);
   });
 
+  test("idx reader rejects empty files", () => {
+    const noImages = write("no-images", idxBytes(0x803, [0, 28, 28], 0));
+    const noPixels = write("no-pixels", idxBytes(0x803, [2, 0, 28], 0));
+    const noLabels = write("no-labels", idxBytes(0x801, [0], 0));
+
+    assert.throws(() => readIdx(noImages, "images"), /no-images: empty: it holds 0 images of 28x28$/);
+    assert.throws(() => readIdx(noPixels, "images"), /no-pixels: empty: it holds 2 images of 0x28$/);
+    assert.throws(() => readIdx(noLabels, "labels"), /no-labels: empty: it holds 0 labels$/);
+  });
+
   test("idx reader rejects trailing bytes", () => {
     const filePath = write("long-labels", idxBytes(0x801, [10], 11));
     assert.throws(() => readIdx(filePath, "labels"), /long-labels: expected 18 bytes for 10 labels, found 19$/);

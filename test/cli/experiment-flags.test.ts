@@ -1,0 +1,22 @@
+// `residual-lab experiment` flags: bad depths and datasets fail before anything trains.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseExperimentFlags } from "../../src/cli/experiment-command.js";
+import { UsageError } from "../../src/cli/usage-error.js";
+
+test("ResNet experiments reject depths that are not 6n+2", () => {
+  assert.throws(() => parseExperimentFlags(["degradation", "--depths", "20,10"]), (error: Error) => error instanceof UsageError && /--depths: degradation train ResNets of 6n\+2 layers .*got 10/.test(error.message));
+  assert.throws(() => parseExperimentFlags(["all", "--depths", "2"]), /got 2/);
+  assert.deepEqual(parseExperimentFlags(["degradation", "--depths", "8,20,56"]).overrides.depths, [8, 20, 56]);
+});
+
+test("shattered and transformer take any depth", () => {
+  assert.deepEqual(parseExperimentFlags(["shattered", "--depths", "3,10"]).overrides.depths, [3, 10]);
+  assert.deepEqual(parseExperimentFlags(["transformer", "--depths", "1,5"]).overrides.depths, [1, 5]);
+});
+
+test("datasets must be known names or folders", () => {
+  assert.throws(() => parseExperimentFlags(["lesion", "--datasets", ",mnist"]), /--datasets has an empty entry/);
+  assert.throws(() => parseExperimentFlags(["lesion", "--datasets", "/no/such/folder"]), /'\/no\/such\/folder' is neither mnist/);
+  assert.deepEqual(parseExperimentFlags(["all", "--datasets", "fashion-mnist,sorting"]).overrides.datasets, ["fashion-mnist", "sorting"]);
+});
