@@ -19,7 +19,7 @@ export function parseFlags<T extends FlagOptions>(
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
-    // A value that starts with a dash (a negative number) reads as another option; say how to pass it.
+    // A value that starts with a dash (a negative number) reads as another option, so the message shows how to pass it.
     const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec((error as Error).message);
     if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} takes a value starting with '-' only as ${ambiguous[1]}=VALUE`);
 

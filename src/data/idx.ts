@@ -107,7 +107,7 @@ export function readIdx(filePath: string, kind: IdxKind): IdxFile {
   for (let dimension = 0; dimension < dimensionCount; dimension++) dims.push(view.getUint32(4 + 4 * dimension));
 
   // A data set with no images, or images of no pixels, would train on nothing and report NaN.
-  if (dims.includes(0)) throw fileError(filePath, `empty: it holds ${describeContents(kind, dims)}`);
+  if (dims.includes(0)) throw fileError(filePath, `empty file: it contains ${describeContents(kind, dims)}`);
 
   const elementCount = dims.reduce((product, size) => product * size, 1);
   const expectedLength = headerLength + elementCount;

@@ -113,9 +113,9 @@ describe("idx reader on broken files", () => {
     const noPixels = write("no-pixels", idxBytes(0x803, [2, 0, 28], 0));
     const noLabels = write("no-labels", idxBytes(0x801, [0], 0));
 
-    assert.throws(() => readIdx(noImages, "images"), /no-images: empty: it holds 0 images of 28x28$/);
-    assert.throws(() => readIdx(noPixels, "images"), /no-pixels: empty: it holds 2 images of 0x28$/);
-    assert.throws(() => readIdx(noLabels, "labels"), /no-labels: empty: it holds 0 labels$/);
+    assert.throws(() => readIdx(noImages, "images"), /no-images: empty file: it contains 0 images of 28x28$/);
+    assert.throws(() => readIdx(noPixels, "images"), /no-pixels: empty file: it contains 2 images of 0x28$/);
+    assert.throws(() => readIdx(noLabels, "labels"), /no-labels: empty file: it contains 0 labels$/);
   });
 
   test("idx reader rejects trailing bytes", () => {
