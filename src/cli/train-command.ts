@@ -1,6 +1,6 @@
 // `residual-lab train`: fastai's fit on an MNIST-style dataset, printing the per-epoch table.
-import { DataLoaders, loadDatasetByName } from "../data/index.js";
-import { existsSync, mkdirSync } from "node:fs";
+import { DataLoaders, loadDatasetByName, namedDatasets } from "../data/index.js";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { accuracy, CheckpointCallback, visionLearner, tableLogger, type EpochLogger, type EpochRow, type Learner } from "../learner/index.js";
 import { extraCallbacks, exportTrained, runLrFind, trainingFeatureConflict } from "./train-features.js";
@@ -127,6 +127,10 @@ export function parseTrainFlags(args: string[]): TrainSettings {
   };
   const conflict = trainingFeatureConflict(settings);
   if (conflict) throw new UsageError(conflict);
+  const dataset = settings.dataset;
+  if (!(namedDatasets as readonly string[]).includes(dataset) && !(existsSync(dataset) && statSync(dataset).isDirectory())) {
+    throw new UsageError(`--dataset: '${dataset}' is neither ${namedDatasets.join(", ")} nor a folder of IDX files`);
+  }
   checkOutputFile(settings.checkpoint, "--checkpoint");
   checkOutputFile(settings.export, "--export");
   checkOutputFile(settings.csv, "--csv");

@@ -47,14 +47,23 @@ export function readPngImage(file: string, size: readonly [number, number]): Flo
     throw new Error(`${file}: not a PNG file (the PNG signature is missing); expected a PNG image or an IDX record written as FILE:INDEX`);
   }
 
+  // The IHDR chunk follows the signature: length, type, then width and height as big-endian
+  // uint32. Checking them first keeps a huge image from being decoded only to be rejected.
+  const headerEnd = pngSignature.length + 16;
+  if (bytes.length < headerEnd || bytes.toString("latin1", pngSignature.length + 4, pngSignature.length + 8) !== "IHDR") {
+    throw new Error(`${file}: invalid PNG: the IHDR header chunk is missing or truncated`);
+  }
+  const width = bytes.readUInt32BE(pngSignature.length + 8);
+  const height = bytes.readUInt32BE(pngSignature.length + 12);
+  if (height !== size[0] || width !== size[1]) {
+    throw new Error(`${file}: expected a ${describeSize(size)} image, got ${width}x${height}`);
+  }
+
   let image: PNG;
   try {
     image = PNG.sync.read(bytes);
   } catch (error) {
     throw new Error(`${file}: invalid PNG: ${(error as Error).message}`);
-  }
-  if (image.height !== size[0] || image.width !== size[1]) {
-    throw new Error(`${file}: expected a ${describeSize(size)} image, got ${image.width}x${image.height}`);
   }
 
   // pngjs decodes every colour type and bit depth to 8-bit RGBA. The grey level is the ITU-R 601-2

@@ -38,6 +38,12 @@ test("train rejects unwritable output paths before training", () => {
   assert.equal(parseTrainFlags(["--export", path.join(folder, "new", "model.safetensors")]).export, path.join(folder, "new", "model.safetensors"));
 });
 
+test("train rejects a dataset that is neither named nor a folder", () => {
+  assert.throws(() => parseTrainFlags(["--dataset", "/no/such/folder"]), (error: Error) => error instanceof UsageError && /--dataset: '\/no\/such\/folder' is neither mnist, fashion-mnist nor a folder/.test(error.message));
+  assert.throws(() => parseTrainFlags(["--dataset", ""]), UsageError);
+  assert.equal(parseTrainFlags(["--dataset", "fashion-mnist"]).dataset, "fashion-mnist");
+});
+
 test("a negative value gets the VALUE= hint", () => {
   assert.throws(() => parseTrainFlags(["--lr", "-1"]), (error: Error) => error instanceof UsageError && error.message === "train: --lr takes a value starting with '-' only as --lr=VALUE");
   assert.throws(() => parseTrainFlags(["--lr=-1"]), /--lr expects a positive number, got '-1'/);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -89,6 +89,16 @@ test("predict rejects bad images", () =>
     const small = path.join(folder, "small.png");
     writePng(small, new Uint8Array(16 * 16), 16);
     assert.throws(() => learn.predict(small), /expected a 28x28 image, got 16x16/);
+    // A header that claims 40000x40000 pixels fails on the size alone, before any decoding.
+    const huge = path.join(folder, "huge.png");
+    const hugeBytes = Buffer.from(readFileSync(small));
+    hugeBytes.writeUInt32BE(40000, 16);
+    hugeBytes.writeUInt32BE(40000, 20);
+    writeFileSync(huge, hugeBytes);
+    assert.throws(() => learn.predict(huge), /expected a 28x28 image, got 40000x40000/);
+    const truncated = path.join(folder, "truncated.png");
+    writeFileSync(truncated, hugeBytes.subarray(0, 12));
+    assert.throws(() => learn.predict(truncated), /invalid PNG: the IHDR header chunk is missing or truncated/);
     const text = path.join(folder, "digit.png");
     writeFileSync(text, "not an image");
     assert.throws(() => learn.predict(text), /not a PNG file/);
