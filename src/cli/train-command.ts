@@ -146,11 +146,13 @@ export function checkpointPath(settings: TrainSettings): string {
 }
 
 /** The settings a resumed run must share with the run that wrote the checkpoint. */
-function resumeKey(settings: TrainSettings): Record<string, unknown> {
+export function resumeKey(settings: TrainSettings): Record<string, unknown> {
   const { model, dataset, lr, batchSize, seed, trainLimit, validLimit, plain, channelsLast } = settings;
   // The one-cycle schedule spans all epochs, so a resumed one-cycle run needs the same count.
   const schedule = settings.oneCycle ? { oneCycle: true, epochs: settings.epochs } : {};
-  return { model, dataset, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
+  // A folder is stored as an absolute path, so a run resumed from another working folder matches.
+  const datasetKey = (namedDatasets as readonly string[]).includes(dataset) ? dataset : path.resolve(dataset);
+  return { model, dataset: datasetKey, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
 }
 
 /**

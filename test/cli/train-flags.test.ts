@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { parseImageArgument, parsePredictFlags } from "../../src/cli/predict-command.js";
-import { parseTrainFlags } from "../../src/cli/train-command.js";
+import { parseTrainFlags, resumeKey } from "../../src/cli/train-command.js";
 import { besideCheckpoint } from "../../src/cli/train-features.js";
 import { UsageError } from "../../src/cli/usage-error.js";
 
@@ -42,6 +42,14 @@ test("train rejects a dataset that is neither named nor a folder", () => {
   assert.throws(() => parseTrainFlags(["--dataset", "/no/such/folder"]), (error: Error) => error instanceof UsageError && /--dataset: '\/no\/such\/folder' is neither mnist, fashion-mnist nor a folder/.test(error.message));
   assert.throws(() => parseTrainFlags(["--dataset", ""]), UsageError);
   assert.equal(parseTrainFlags(["--dataset", "fashion-mnist"]).dataset, "fashion-mnist");
+});
+
+test("resume key stores a dataset folder as an absolute path", () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "residual-lab-idx-"));
+  const relative = path.relative(process.cwd(), folder);
+
+  assert.equal(resumeKey(parseTrainFlags(["--dataset", relative])).dataset, folder);
+  assert.equal(resumeKey(parseTrainFlags(["--dataset", "mnist"])).dataset, "mnist");
 });
 
 test("a negative value gets the VALUE= hint", () => {
