@@ -7,6 +7,7 @@ import { UsageError } from "./usage-error.js";
 /** Throws a UsageError when `file` is a folder or sits below an existing file. */
 export function checkOutputFile(file: string | undefined, flag: string): void {
   if (file === undefined) return;
+  if (file === "") throw new UsageError(`${flag} needs a file path, got an empty string`);
   const resolved = path.resolve(file);
   if (existsSync(resolved) && statSync(resolved).isDirectory()) {
     throw new UsageError(`${flag}: ${file} is a folder; give a file path`);

@@ -235,7 +235,10 @@ function resumeFrom(learn: Learner, checkpoint: string, settings: TrainSettings)
   if (!existsSync(checkpoint)) throw new UsageError(`--resume: no checkpoint at ${checkpoint}; run without --resume to start`);
   const contents = learn.load(checkpoint);
   const expected = JSON.stringify(resumeKey(settings));
-  if (JSON.stringify(contents.settings) !== expected) {
+  // Checkpoints written before folders were stored as absolute paths hold the path as typed.
+  const stored = { ...contents.settings };
+  if (typeof stored.dataset === "string" && !(namedDatasets as readonly string[]).includes(stored.dataset)) stored.dataset = path.resolve(stored.dataset);
+  if (JSON.stringify(stored) !== expected) {
     throw new UsageError(`--resume: ${checkpoint} was written with other settings (${JSON.stringify(contents.settings)}); expected ${expected}`);
   }
   if (contents.epochsDone >= settings.epochs) {

@@ -21,7 +21,9 @@ export function parseFlags<T extends FlagOptions>(
   } catch (error) {
     // A value that starts with a dash (a negative number) reads as another option, so the message shows how to pass it.
     const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec((error as Error).message);
-    if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} takes a value starting with '-' only as ${ambiguous[1]}=VALUE`);
+    if (ambiguous) {
+      throw new UsageError(`${command}: ${ambiguous[1]} is missing its value, or the value starts with '-' and must be written ${ambiguous[1]}=VALUE`);
+    }
 
     // Node's messages add advice about positionals after the first sentence; keep the first.
     const firstSentence = (error as Error).message.split(/\.\s/)[0].replace(/\.$/, "");

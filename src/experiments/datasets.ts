@@ -1,8 +1,19 @@
 // Datasets for experiments, loaded once per process: every experiment of a run shares them.
 import { loadDatasetByName, type DatasetSplits } from "../data/index.js";
 import type { Tensor } from "../torch/index.js";
+import { transformerTaskNames } from "./transformer-tasks.js";
 
 const loaded = new Map<string, DatasetSplits>();
+
+/**
+ * Picks the image data sets from a `--datasets` list: `experiment all` passes one list to every
+ * experiment, and the transformer's task names in it are not images. Returns `fallback` when no
+ * image data set is left.
+ */
+export function imageDatasetsFrom(names: string[] | undefined, fallback: string[]): string[] {
+  const images = (names ?? []).filter((name) => !(transformerTaskNames as readonly string[]).includes(name));
+  return images.length > 0 ? images : fallback;
+}
 
 /** The first `trainLimit` training and `validLimit` test images of a dataset, cached. */
 export function experimentDataset(name: string, trainLimit: number, validLimit: number): DatasetSplits {

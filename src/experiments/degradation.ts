@@ -3,6 +3,7 @@
 // error (plain-56 above plain-20 on CIFAR-10) while deeper residual nets do not.
 import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
+import { imageDatasetsFrom } from "./datasets.js";
 import { RunFolder } from "./run-folder.js";
 import { netName, trainNet, type EpochRecord } from "./trained-nets.js";
 
@@ -80,7 +81,7 @@ export const degradation: Experiment<DegradationConfig, DegradationData> = {
   configFor(profile: Profile, overrides: ExperimentOverrides): DegradationConfig {
     const choices = profileChoices[profile];
     return {
-      datasets: overrides.datasets ?? choices.datasets,
+      datasets: imageDatasetsFrom(overrides.datasets, choices.datasets),
       depths: overrides.depths ?? choices.depths,
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,

@@ -4,7 +4,7 @@
 // BatchNorm and before the addition (He et al. 2015, Fig. 7: residual responses are smaller,
 // so each residual function stays close to zero).
 import { noGrad, tidy, type Tensor } from "../torch/index.js";
-import { experimentDataset, imageBatch } from "./datasets.js";
+import { experimentDataset, imageBatch, imageDatasetsFrom } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
@@ -64,7 +64,7 @@ export const gradients: Experiment<GradientsConfig, GradientsData> = {
     const choices = profileChoices[profile];
     const depths = overrides.depths ?? choices.depths;
     return {
-      dataset: (overrides.datasets ?? choices.datasets)[0],
+      dataset: imageDatasetsFrom(overrides.datasets, choices.datasets)[0],
       depths: [Math.min(...depths), Math.max(...depths)],
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,

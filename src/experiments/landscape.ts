@@ -5,7 +5,7 @@
 // surface near-convex and plain-56's chaotic, while at 20 layers both look alike.
 import type { CifarResNet } from "../models/index.js";
 import { F, manualSeed, noGrad, randn, tidy, zerosLike, type Tensor } from "../torch/index.js";
-import { experimentDataset, imageBatch } from "./datasets.js";
+import { experimentDataset, imageBatch, imageDatasetsFrom } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
@@ -110,7 +110,7 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
     const choices = profileChoices[profile];
     const depths = overrides.depths ?? choices.depths;
     return {
-      dataset: (overrides.datasets ?? choices.datasets)[0],
+      dataset: imageDatasetsFrom(overrides.datasets, choices.datasets)[0],
       depths: [Math.min(...depths), Math.max(...depths)],
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,

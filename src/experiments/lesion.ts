@@ -7,7 +7,7 @@
 import type { CifarResNet } from "../models/index.js";
 import { noGrad, tidy, type Tensor } from "../torch/index.js";
 import { Mulberry32 } from "../data/index.js";
-import { experimentDataset, imageBatch } from "./datasets.js";
+import { experimentDataset, imageBatch, imageDatasetsFrom } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { RunFolder } from "./run-folder.js";
@@ -63,7 +63,7 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
   configFor(profile: Profile, overrides: ExperimentOverrides): LesionConfig {
     const choices = profileChoices[profile];
     return {
-      datasets: overrides.datasets ?? choices.datasets,
+      datasets: imageDatasetsFrom(overrides.datasets, choices.datasets),
       depth: Math.max(...(overrides.depths ?? choices.depths)),
       seeds: overrides.seeds ?? choices.seeds,
       recipe: choices.recipe,

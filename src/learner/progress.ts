@@ -22,12 +22,14 @@ export function formatTime(seconds: number): string {
 
 /** The table's cells for one row: the epoch, losses and metrics with 6 decimals, the time. */
 export function rowCells(row: EpochRow, columns: string[]): string[] {
+  // A row read back from JSON has null where the run had NaN (a diverged loss).
+  const cell = (value: number | null | undefined) => (value ?? Number.NaN).toFixed(6);
   return columns.map((column) => {
     if (column === "epoch") return String(row.epoch);
-    if (column === "train_loss") return row.trainLoss.toFixed(6);
-    if (column === "valid_loss") return row.validLoss.toFixed(6);
+    if (column === "train_loss") return cell(row.trainLoss);
+    if (column === "valid_loss") return cell(row.validLoss);
     if (column === "time") return formatTime(row.seconds);
-    return (row.metrics[column] ?? Number.NaN).toFixed(6);
+    return cell(row.metrics?.[column]);
   });
 }
 

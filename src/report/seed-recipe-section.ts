@@ -26,7 +26,7 @@ function epochTable(result: SeedRecipeResult): SafeHtml {
   const metricNames = [...new Set(result.rows.flatMap((row) => Object.keys(row.metrics ?? {})))];
   const header = ["epoch", "train_loss", "valid_loss", ...metricNames, "time"];
   const rows = result.rows.map(
-    (row) => html`<tr><td>${row.epoch}</td><td>${row.trainLoss.toFixed(6)}</td><td>${row.validLoss.toFixed(6)}</td>${metricNames.map(
+    (row) => html`<tr><td>${row.epoch}</td><td>${(row.trainLoss ?? Number.NaN).toFixed(6)}</td><td>${(row.validLoss ?? Number.NaN).toFixed(6)}</td>${metricNames.map(
       (name) => html`<td>${(row.metrics?.[name] ?? Number.NaN).toFixed(6)}</td>`,
     )}<td>${formatDuration(row.seconds)}</td></tr>`,
   );
@@ -45,7 +45,9 @@ export async function seedRecipeSection(loaded: Loaded<SeedRecipeResult>, runsFo
   const runs = displayPath(runsFolder);
   const command = `residual-lab start${runs === "runs" ? "" : ` --runs ${quoteShellArgument(runs)}`}`;
   const absent = (note: Exclude<Loaded<SeedRecipeResult>, { status: "present" }>): Section => {
-    const body = html`<p>The notebook this project grew from trains a ResNet-18 on MNIST with fastai and reads its table, its loss curves and its mistakes. <code>residual-lab start</code> does the same from TypeScript.</p>${absentResult(note, runsFolder, command)}`;
+    // start reuses a result.json it finds, so an unreadable one has to go before the rerun.
+    const rerun = note.status === "missing" ? command : `rm ${quoteShellArgument(displayPath(note.file))} && ${command}`;
+    const body = html`<p>The notebook this project grew from trains a ResNet-18 on MNIST with fastai and reads its table, its loss curves and its mistakes. <code>residual-lab start</code> does the same from TypeScript.</p>${absentResult(note, runsFolder, rerun)}`;
     const summary = note.status === "missing" ? `not run (${command})` : `unreadable: ${displayPath(note.file)}: ${note.reason}`;
     return { id, title, label, body, figures: [], status: note.status === "missing" ? "not run" : "unreadable", summary };
   };

@@ -211,12 +211,13 @@ function applyMallocSettings(): boolean {
   // The user's own malloc settings (GLIBC_TUNABLES or glibc's older MALLOC_*_ variables), or
   // RESIDUAL_LAB_MALLOC=glibc, keep glibc's behaviour as set.
   const ownSettings = (process.env.GLIBC_TUNABLES ?? "").includes("glibc.malloc") || Object.keys(process.env).some((name) => /^MALLOC_[A-Z_]+_$/.test(name));
-  const choice = process.env.RESIDUAL_LAB_MALLOC;
+  const choice = process.env.RESIDUAL_LAB_MALLOC || undefined;
+  const applied = choice !== "glibc" && !ownSettings && native.keepLargeBlocksOnHeap(32 * 2 ** 20, 512 * 2 ** 20);
   if (choice !== undefined && choice !== "glibc") {
-    process.stderr.write(`residual-lab: RESIDUAL_LAB_MALLOC='${choice}' is not a known value (expected glibc); using residual-lab's malloc thresholds\n`);
+    const outcome = applied ? "residual-lab's malloc thresholds apply" : "glibc's own malloc settings apply";
+    process.stderr.write(`residual-lab: RESIDUAL_LAB_MALLOC='${choice}' is not a known value (expected glibc); ${outcome}\n`);
   }
-  if (choice === "glibc" || ownSettings) return false;
-  return native.keepLargeBlocksOnHeap(32 * 2 ** 20, 512 * 2 ** 20);
+  return applied;
 }
 
 /** Whether residual-lab set glibc's mmap and trim thresholds at load (see trainingMallocTunables). */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseExperimentFlags } from "../../src/cli/experiment-command.js";
 import { UsageError } from "../../src/cli/usage-error.js";
+import { degradation, gradients } from "../../src/experiments/index.js";
 
 test("ResNet experiments reject depths that are not 6n+2", () => {
   assert.throws(() => parseExperimentFlags(["degradation", "--depths", "20,10"]), (error: Error) => error instanceof UsageError && /--depths: degradation train ResNets of 6n\+2 layers .*got 10/.test(error.message));
@@ -19,4 +20,10 @@ test("datasets must be known names or folders", () => {
   assert.throws(() => parseExperimentFlags(["lesion", "--datasets", ",mnist"]), /--datasets has an empty entry/);
   assert.throws(() => parseExperimentFlags(["lesion", "--datasets", "/no/such/folder"]), /'\/no\/such\/folder' is neither mnist/);
   assert.deepEqual(parseExperimentFlags(["all", "--datasets", "fashion-mnist,sorting"]).overrides.datasets, ["fashion-mnist", "sorting"]);
+});
+
+test("ResNet experiments skip transformer task names", () => {
+  assert.deepEqual(degradation.configFor("quick", { datasets: ["fashion-mnist", "sorting"] }).datasets, ["fashion-mnist"]);
+  assert.deepEqual(degradation.configFor("quick", { datasets: ["sorting"] }).datasets, ["mnist", "fashion-mnist"]);
+  assert.equal(gradients.configFor("quick", { datasets: ["devils-dictionary", "fashion-mnist"] }).dataset, "fashion-mnist");
 });

@@ -36,6 +36,7 @@ test("train rejects unwritable output paths before training", () => {
   assert.throws(() => parseTrainFlags(["--export", path.join(file, "model.safetensors")]), /--export: .*a-file is a file, so .* cannot be written/);
   assert.throws(() => parseTrainFlags(["--csv", path.join(file, "deeper", "h.csv")]), /--csv: .*a-file is a file/);
   assert.equal(parseTrainFlags(["--export", path.join(folder, "new", "model.safetensors")]).export, path.join(folder, "new", "model.safetensors"));
+  assert.throws(() => parseTrainFlags(["--checkpoint", ""]), /--checkpoint needs a file path, got an empty string/);
 });
 
 test("train rejects a dataset that is neither named nor a folder", () => {
@@ -53,7 +54,7 @@ test("resume key stores a dataset folder as an absolute path", () => {
 });
 
 test("a negative value gets the VALUE= hint", () => {
-  assert.throws(() => parseTrainFlags(["--lr", "-1"]), (error: Error) => error instanceof UsageError && error.message === "train: --lr takes a value starting with '-' only as --lr=VALUE");
+  assert.throws(() => parseTrainFlags(["--lr", "-1"]), (error: Error) => error instanceof UsageError && error.message === "train: --lr is missing its value, or the value starts with '-' and must be written --lr=VALUE");
   assert.throws(() => parseTrainFlags(["--lr=-1"]), /--lr expects a positive number, got '-1'/);
 });
 

@@ -110,7 +110,7 @@ test("unreadable results give a note", async () => {
   assert.match(sections.find((section) => section.id === "shattered")!.summary, /expected "experiment": "shattered"/);
 });
 
-test("a diverged seed recipe gives a note, not a crash", async () => {
+test("a diverged seed recipe still gets its section", async () => {
   const runs = copyFixture();
   const seedRecipe = readJson(runs, fixtureFiles.seedRecipe);
   // JSON stores the NaN losses of a diverged run as null.
@@ -122,10 +122,23 @@ test("a diverged seed recipe gives a note, not a crash", async () => {
 
   const { html, sections } = await buildReport(runs);
 
+  assert.equal(sections.find((candidate) => candidate.id === "notebook-experiment")!.status, "ok");
+  assert.ok(sectionHtml(html, "notebook-experiment").includes("<td>NaN</td>"));
+});
+
+test("a malformed seed recipe gives a note naming the file", async () => {
+  const runs = copyFixture();
+  const seedRecipe = readJson(runs, fixtureFiles.seedRecipe);
+  seedRecipe.rows = [null];
+  writeJson(runs, fixtureFiles.seedRecipe, seedRecipe);
+
+  const { html, sections } = await buildReport(runs);
+
   const section = sections.find((candidate) => candidate.id === "notebook-experiment")!;
   assert.equal(section.status, "unreadable");
   assert.match(section.summary, /seed-recipe\/result\.json: its data does not have the expected shape/);
   assert.ok(sectionHtml(html, "notebook-experiment").includes("Could not read the result"));
+  assert.match(sectionHtml(html, "notebook-experiment"), /rm .*seed-recipe\/result\.json &amp;&amp; residual-lab start/);
   assert.equal(sections.find((candidate) => candidate.id === "degradation")!.status, "ok");
 });
 
