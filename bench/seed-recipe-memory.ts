@@ -2,7 +2,7 @@
 // Adam, batch 32) in a child process on the first N training images per epoch, so that eight
 // epochs take about a minute and a half. The child reports its resident set size after each
 // epoch. The whole recipe allocates the same tensors every step, so a flat curve over short
-// epochs says what the long ones would show, without 25 minutes of training.
+// epochs shows what the long ones would, without 25 minutes of training.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { projectRoot } from "../src/torch/native.js";
@@ -24,6 +24,14 @@ export interface SeedRecipeMemory {
 
 const mainScript = path.join(projectRoot, "dist", "src", "cli", "main.js");
 
+/** Returns this process's environment without GLIBC_TUNABLES and RESIDUAL_LAB_MALLOC, for a child whose malloc settings the bench chooses. */
+export function environmentWithoutMallocSettings(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.GLIBC_TUNABLES;
+  delete env.RESIDUAL_LAB_MALLOC;
+  return env;
+}
+
 export function measureSeedRecipeMemory(threads: number, epochCount = 8, trainImagesPerEpoch = 3200, validImages = 1000): SeedRecipeMemory {
   const args = [
     mainScript,
@@ -41,9 +49,7 @@ export function measureSeedRecipeMemory(threads: number, epochCount = 8, trainIm
     path.join(projectRoot, "runs", "bench", "seed-recipe-memory.safetensors"),
   ];
   // The child runs with residual-lab's own malloc thresholds, whatever the caller's environment.
-  const env = { ...process.env };
-  delete env.GLIBC_TUNABLES;
-  delete env.RESIDUAL_LAB_MALLOC;
+  const env = environmentWithoutMallocSettings();
 
   // Stderr (fastai's table) passes through as progress; stdout carries one JSON line per epoch.
   const child = spawnSync(process.execPath, args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"] });

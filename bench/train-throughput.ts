@@ -11,7 +11,7 @@ import { parseFlags, positiveInteger, UsageError } from "../src/cli/usage-error.
 import { defaultThreadCount, provenance, trainingMallocTunables } from "../src/torch/index.js";
 import { projectRoot } from "../src/torch/native.js";
 import type { StepMeasurement } from "./residual-lab-step.js";
-import { formatSeedRecipeMemory, measureSeedRecipeMemory, type SeedRecipeMemory } from "./seed-recipe-memory.js";
+import { environmentWithoutMallocSettings, formatSeedRecipeMemory, measureSeedRecipeMemory, type SeedRecipeMemory } from "./seed-recipe-memory.js";
 import { formatReport, summarizeRows, type BenchmarkRun, type LabelledMeasurement, type Variant } from "./throughput-report.js";
 
 const help = `Usage: npm run bench -- [options]
@@ -110,9 +110,7 @@ function measure(variant: Variant, batchSize: number, threads: number): StepMeas
   const [command, args] = variant.engine === "pytorch" ? [pythonPath, [peerScript, ...flags]] : [process.execPath, [stepScript, ...flags]];
 
   // Each engine runs with the malloc thresholds its variant sets; the caller's GLIBC_TUNABLES is dropped.
-  const env = { ...process.env };
-  delete env.GLIBC_TUNABLES;
-  delete env.RESIDUAL_LAB_MALLOC;
+  const env = environmentWithoutMallocSettings();
   if (variant.engine === "pytorch" && variant.trainingMalloc) env.GLIBC_TUNABLES = trainingMallocTunables;
   if (variant.engine === "residual-lab" && !variant.trainingMalloc) env.RESIDUAL_LAB_MALLOC = "glibc";
 

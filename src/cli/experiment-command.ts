@@ -1,7 +1,7 @@
 // `residual-lab experiment NAME|all`: runs experiments into runs/PROFILE/NAME/result.json.
-import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { experiments, findExperiment, runExperiment, type ExperimentOverrides, type Profile } from "../experiments/index.js";
+import { isDatasetName } from "../data/index.js";
 import { transformerTaskNames } from "../experiments/transformer-tasks.js";
 import { defaultThreadCount, setNumThreads } from "../torch/index.js";
 import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, UsageError } from "./usage-error.js";
@@ -48,8 +48,7 @@ function datasetList(value: string | undefined): string[] | undefined {
   const items = value.split(",").map((item) => item.trim());
   for (const item of items) {
     if (item === "") throw new UsageError(`--datasets has an empty entry: '${value}'`);
-    const known = ["mnist", "fashion-mnist", ...transformerTaskNames].includes(item);
-    if (!known && !(existsSync(item) && statSync(item).isDirectory())) {
+    if (!isDatasetName(item) && !(transformerTaskNames as readonly string[]).includes(item)) {
       throw new UsageError(`--datasets: '${item}' is neither mnist, fashion-mnist, ${transformerTaskNames.join(", ")} nor a folder of IDX files`);
     }
   }

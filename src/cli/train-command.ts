@@ -1,6 +1,6 @@
 // `residual-lab train`: fastai's fit on an MNIST-style dataset, printing the per-epoch table.
-import { DataLoaders, loadDatasetByName, namedDatasets } from "../data/index.js";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { DataLoaders, isDatasetName, loadDatasetByName, namedDatasets } from "../data/index.js";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { accuracy, CheckpointCallback, visionLearner, tableLogger, type EpochLogger, type EpochRow, type Learner } from "../learner/index.js";
 import { extraCallbacks, exportTrained, runLrFind, trainingFeatureConflict } from "./train-features.js";
@@ -128,7 +128,7 @@ export function parseTrainFlags(args: string[]): TrainSettings {
   const conflict = trainingFeatureConflict(settings);
   if (conflict) throw new UsageError(conflict);
   const dataset = settings.dataset;
-  if (!(namedDatasets as readonly string[]).includes(dataset) && !(existsSync(dataset) && statSync(dataset).isDirectory())) {
+  if (!isDatasetName(dataset)) {
     throw new UsageError(`--dataset: '${dataset}' is neither ${namedDatasets.join(", ")} nor a folder of IDX files`);
   }
   checkOutputFile(settings.checkpoint, "--checkpoint");
@@ -145,14 +145,17 @@ export function checkpointPath(settings: TrainSettings): string {
   return path.resolve("runs", "train", `${settings.model}${twin}-${dataset}-seed${settings.seed}.safetensors`);
 }
 
+/** Returns a named dataset as it is and a folder as an absolute path, so a run resumed from another working folder matches. */
+function datasetKey(dataset: string): string {
+  return (namedDatasets as readonly string[]).includes(dataset) ? dataset : path.resolve(dataset);
+}
+
 /** The settings a resumed run must share with the run that wrote the checkpoint. */
 export function resumeKey(settings: TrainSettings): Record<string, unknown> {
   const { model, dataset, lr, batchSize, seed, trainLimit, validLimit, plain, channelsLast } = settings;
   // The one-cycle schedule spans all epochs, so a resumed one-cycle run needs the same count.
   const schedule = settings.oneCycle ? { oneCycle: true, epochs: settings.epochs } : {};
-  // A folder is stored as an absolute path, so a run resumed from another working folder matches.
-  const datasetKey = (namedDatasets as readonly string[]).includes(dataset) ? dataset : path.resolve(dataset);
-  return { model, dataset: datasetKey, lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
+  return { model, dataset: datasetKey(dataset), lr, batchSize, seed, trainLimit: trainLimit ?? null, validLimit: validLimit ?? null, plain, channelsLast, ...schedule };
 }
 
 /**
@@ -237,7 +240,7 @@ function resumeFrom(learn: Learner, checkpoint: string, settings: TrainSettings)
   const expected = JSON.stringify(resumeKey(settings));
   // Checkpoints written before folders were stored as absolute paths hold the path as typed.
   const stored = { ...contents.settings };
-  if (typeof stored.dataset === "string" && !(namedDatasets as readonly string[]).includes(stored.dataset)) stored.dataset = path.resolve(stored.dataset);
+  if (typeof stored.dataset === "string") stored.dataset = datasetKey(stored.dataset);
   if (JSON.stringify(stored) !== expected) {
     throw new UsageError(`--resume: ${checkpoint} was written with other settings (${JSON.stringify(contents.settings)}); expected ${expected}`);
   }

@@ -11,10 +11,15 @@ export interface DatasetLimits {
   valid?: number;
 }
 
+/** Returns whether `name` is a named dataset or an existing folder, the two things loadDatasetByName loads. */
+export function isDatasetName(name: string): boolean {
+  return (namedDatasets as readonly string[]).includes(name) || (existsSync(name) && statSync(name).isDirectory());
+}
+
 /** Loads "mnist", "fashion-mnist", or the IDX folder at that path. */
 export function loadDatasetByName(name: string, limit: DatasetLimits = {}): DatasetSplits {
   if (name === "mnist") return loadMnist({ limit });
   if (name === "fashion-mnist") return loadFashionMnist(undefined, { limit });
-  if (existsSync(name) && statSync(name).isDirectory()) return loadIdxFolder(name, { limit });
+  if (isDatasetName(name)) return loadIdxFolder(name, { limit });
   throw new Error(`dataset '${name}' not found: expected mnist, fashion-mnist or a folder holding IDX files`);
 }

@@ -15,4 +15,4 @@ export {
 export { DataLoader, type Batch, type DataLoaderOptions } from "./dataloader.js";
 export { DataLoaders, type DataLoadersOptions } from "./dataloaders.js";
 export { Mulberry32, generatorForEpoch, randomPermutation } from "./random.js";
-export { loadDatasetByName, namedDatasets, type DatasetLimits } from "./by-name.js";
+export { isDatasetName, loadDatasetByName, namedDatasets, type DatasetLimits } from "./by-name.js";

@@ -1,8 +1,8 @@
 // The two profiles' training recipes. quick: subsets and few epochs, so that all experiments
 // together finish in about 10 minutes on 2 cores while the effects can still show; full: He et
 // al. 2015's depths on the whole data sets. The paper's schedule (164 epochs on CIFAR-10) would
-// take days on 2 cores; three one-cycle epochs of the whole training set keep one data set's
-// sweep of depths 20, 32 and 56 within about two and a half hours.
+// take days on 2 cores. Three one-cycle epochs of the whole training set keep one data set's
+// sweep of depths 20, 32 and 56 within about two and a half hours (an estimate from ResNet-20's epochs).
 import type { Profile } from "./experiment.js";
 import type { NetSpec } from "./trained-nets.js";
 

@@ -8,7 +8,7 @@ import { F, manualSeed, Optimizer, randint, randn, tensor, tidy, type Tensor } f
 import { assertTensorClose, float32Tolerance } from "./assert-close.js";
 import { loadGoldenFixture } from "./golden-fixture.js";
 
-/** Conv, BatchNorm and two Linear layers; `unused` never sees a gradient. */
+/** Conv, BatchNorm and two Linear layers; `unused` never gets a gradient. */
 class SmallNet extends Module {
   readonly conv = this.registerModule("conv", new Conv2d(4, 16, 3, { padding: 1, bias: false }));
   readonly bn = this.registerModule("bn", new BatchNorm2d(16));
