@@ -1,7 +1,8 @@
 // Brings a checkout to a runnable state, doing only what is missing: npm packages, libtorch,
 // the native addon build and the TypeScript build. `npm start`, `npm test` and `npm run bench`
 // call it first, so a fresh machine needs no other step. On Debian as root it installs
-// libtorch-dev, dataset-fashion-mnist and dict-devil with apt-get when they are missing. Flags:
+// libtorch-dev, libopenblas0-openmp, dataset-fashion-mnist and dict-devil with apt-get when they
+// are missing. Flags:
 // --python-torch also installs python3-torch and python3-torchvision (the benchmark's peer);
 // --chromium also installs chromium (the report's browser test).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -96,6 +97,19 @@ function ensureDataPackages() {
   aptInstall(missing);
 }
 
+// Debian's libtorch calls the BLAS behind libblas.so.3, by default the reference one: 5.7 ms for a
+// [512, 64] by [64, 192] product against 0.47 ms with OpenBLAS, whose OpenMP build follows libtorch's threads.
+const debianOpenBlas = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3";
+
+function ensureOpenBlas(libtorch) {
+  if (!libtorch.source.startsWith("debian") || existsSync(debianOpenBlas)) return;
+  if (!isDebianRoot()) {
+    log("libtorch is using the reference BLAS: install libopenblas0-openmp for matrix products about ten times faster");
+    return;
+  }
+  aptInstall(["libopenblas0-openmp"]);
+}
+
 /** Debian's Chromium, which the report's browser test drives headless; without it that test is skipped. */
 function ensureChromium() {
   if (existsSync("/usr/bin/chromium")) return;
@@ -144,6 +158,7 @@ function ensureTypeScriptBuild() {
 try {
   ensureNpmPackages();
   const libtorch = ensureLibtorch();
+  ensureOpenBlas(libtorch);
   ensureDataPackages();
   if (process.argv.includes("--python-torch")) ensurePythonTorch();
   if (process.argv.includes("--chromium")) ensureChromium();

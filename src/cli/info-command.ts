@@ -24,6 +24,7 @@ export function infoCommand(args: string[]): void {
     ["libtorch", `${facts.libtorchVersion} at ${facts.libtorchPath} (${facts.libtorchSource})`],
     ["threads", String(facts.threads)],
     ["malloc", facts.mallocSettingsApplied ? "residual-lab's thresholds (RESIDUAL_LAB_MALLOC=glibc keeps the C library's)" : "the C library's own settings"],
+    ["blas", facts.blasLibrary],
     ["cpu", `${facts.cpuModel}, ${facts.cores} cores, ${facts.memoryGiB} GiB`],
     ["cpu kernels", facts.cpuCapability],
     ["cpu features", facts.cpuFeatures.join(" ") || "none detected"],

@@ -70,6 +70,10 @@ export function initialNet(spec: NetSpec): CifarResNet {
 
 /** Rebuilds a trained net from its weights file, in eval mode. */
 export function loadTrainedNet(trained: TrainedNet): CifarResNet {
+  if (!existsSync(trained.weightsFile)) {
+    const part = trained.weightsFile.replace(/\.weights\.safetensors$/, ".json");
+    throw new Error(`the weights of ${netKey(trained.spec)} are missing (${trained.weightsFile}): rm ${part} to train the net again`);
+  }
   const model = initialNet(trained.spec);
   const { tensors } = loadSafetensors(trained.weightsFile);
   model.loadStateDict(tensors);
@@ -178,5 +182,7 @@ export async function trainNet(spec: NetSpec, folder: RunFolder, log: (message: 
       weightsFile,
     } satisfies TrainedNet;
   });
-  return value;
+  // The weights lie beside the part wherever the run folder is now, so a moved or committed run
+  // folder still finds them.
+  return { ...value, weightsFile: folder.artefactPath(key, "weights.safetensors") };
 }

@@ -1,6 +1,6 @@
 // What a result was made on: machine, CPU features, versions and threads. Every saved result and
 // report carries it.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getNumThreads, runtimeInfo } from "./runtime.js";
@@ -22,6 +22,8 @@ export interface Provenance {
   threads: number;
   /** Whether residual-lab set glibc's malloc thresholds for training (RESIDUAL_LAB_MALLOC=glibc turns it off). */
   mallocSettingsApplied: boolean;
+  /** The BLAS library mapped into this process (Debian's libtorch uses whichever provides libblas.so.3). */
+  blasLibrary: string;
   platform: string;
   cudaAvailable: boolean;
 }
@@ -33,6 +35,17 @@ function cpuFlags(): string[] {
   const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((text) => text.startsWith("flags"));
   const flags = new Set((line?.split(":")[1] ?? "").trim().split(/\s+/));
   return interestingFlags.filter((flag) => flags.has(flag));
+}
+
+// Matrix products depend on the BLAS the loader picked (Debian's reference BLAS is about ten times
+// slower than OpenBLAS). Official libtorch builds usually link theirs in, so no file shows up.
+function loadedBlas(): string {
+  if (!existsSync("/proc/self/maps")) return "unknown";
+  const mapped = readFileSync("/proc/self/maps", "utf8")
+    .split("\n")
+    .map((line) => line.slice(line.indexOf("/")))
+    .filter((file) => /\/lib(open)?blas[^/]*\.so|\/libmkl[^/]*\.so/.test(file));
+  return mapped.length > 0 ? realpathSync(mapped[0]) : "inside libtorch";
 }
 
 function libtorchRecord(): { source: string; root: string } {
@@ -58,6 +71,7 @@ export function provenance(): Provenance {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     threads: getNumThreads(),
     mallocSettingsApplied,
+    blasLibrary: loadedBlas(),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cudaAvailable: runtime.cudaAvailable,
   };

@@ -1,11 +1,12 @@
 // A trained net whose run was stopped after an epoch resumes from its checkpoint with the
-// training errors, losses and gradient norms of the epochs before the stop.
+// training errors, losses and gradient norms of the epochs before the stop; a moved run folder
+// keeps its nets.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { RunFolder, trainNet, type NetSpec } from "../../src/experiments/index.js";
+import { loadTrainedNet, RunFolder, trainNet, type NetSpec } from "../../src/experiments/index.js";
 
 const spec: NetSpec = {
   dataset: "mnist",
@@ -49,4 +50,23 @@ test("resumed net keeps its records", async () => {
     resumed.gradientNorms.map((sample) => sample.iteration),
     whole.gradientNorms.map((sample) => sample.iteration),
   );
+});
+
+test("moved run folder finds weights", async () => {
+  const original = folder();
+  const trained = await trainNet({ ...spec, epochs: 1 }, original, () => undefined);
+  const moved = `${original.root}-moved`;
+  renameSync(original.root, moved);
+
+  let trainedAgain = false;
+  const reused = await trainNet({ ...spec, epochs: 1 }, new RunFolder(moved), () => {
+    trainedAgain = true;
+  });
+  assert.equal(trainedAgain, false);
+  assert.ok(reused.weightsFile.startsWith(moved), reused.weightsFile);
+  assert.notEqual(reused.weightsFile, trained.weightsFile);
+  assert.equal(loadTrainedNet(reused).numParameters(), trained.parameters);
+
+  rmSync(reused.weightsFile);
+  assert.throws(() => loadTrainedNet(reused), /weights of mnist\/resnet-8.* are missing .*: rm .*\.json to train the net again/);
 });
