@@ -11,6 +11,8 @@ interface ProvenanceRow {
   seeds: string;
   finishedAt: string;
   wallSeconds: number;
+  /** libtorch threads during the run: an experiment that sets its own count records it in its config. */
+  threads: number | undefined;
   provenance: Partial<Provenance> | undefined;
 }
 
@@ -23,13 +25,22 @@ function collectRows(results: RunResults): ProvenanceRow[] {
   const rows: ProvenanceRow[] = [];
   if (results.seedRecipe.status === "present") {
     const seed = results.seedRecipe.value;
-    rows.push({ name: "seed recipe", profile: "n/a", seeds: String(seed.recipe.seed), finishedAt: seed.finishedAt ?? "n/a", wallSeconds: seed.wallSeconds, provenance: seed.provenance });
+    rows.push({ name: "seed recipe", profile: "n/a", seeds: String(seed.recipe.seed), finishedAt: seed.finishedAt ?? "n/a", wallSeconds: seed.wallSeconds, threads: seed.provenance?.threads, provenance: seed.provenance });
   }
   const experiments = [results.degradation, results.depthSweep, results.gradients, results.lesion, results.landscape, results.shattered, results.transformer];
   for (const loaded of experiments) {
     if (loaded.status !== "present") continue;
     const result = loaded.value;
-    rows.push({ name: result.experiment, profile: result.profile, seeds: seedList(result.config), finishedAt: result.finishedAt, wallSeconds: result.wallSeconds, provenance: result.provenance });
+    const threads = (result.config as { threads?: unknown } | undefined)?.threads;
+    rows.push({
+      name: result.experiment,
+      profile: result.profile,
+      seeds: seedList(result.config),
+      finishedAt: result.finishedAt,
+      wallSeconds: result.wallSeconds,
+      threads: typeof threads === "number" ? threads : result.provenance?.threads,
+      provenance: result.provenance,
+    });
   }
   return rows;
 }
@@ -54,17 +65,17 @@ export function provenanceSection(results: RunResults, generatedAt: Date): Secti
     ["libtorch CPU capability", distinct(rows, (p) => p.cpuCapability)],
     ["cores", distinct(rows, (p) => p.cores)],
     ["memory (GiB)", distinct(rows, (p) => p.memoryGiB)],
-    ["threads", distinct(rows, (p) => p.threads)],
     ["CUDA available", distinct(rows, (p) => p.cudaAvailable)],
     ["platform", distinct(rows, (p) => p.platform)],
     ["libtorch", distinct(rows, (p) => (p.libtorchVersion ? `${p.libtorchVersion} from ${p.libtorchSource ?? "unknown source"}` : undefined))],
+    ["BLAS", distinct(rows, (p) => p.blasLibrary)],
     ["Node.js", distinct(rows, (p) => p.node)],
     ["residual-lab", distinct(rows, (p) => p.residualLabVersion)],
   ];
   const machineRows = machine.map(([name, values]) => html`<tr><th>${name}</th><td>${values.length > 0 ? values.join(" | ") : "n/a"}</td></tr>`);
   const runRows = rows.map(
     (row) =>
-      html`<tr><td>${row.name}</td><td>${row.profile}</td><td>${row.seeds}</td><td>${row.provenance?.threads ?? "n/a"}</td><td>${formatWallTime(row.wallSeconds)}</td><td>${formatTimestamp(row.finishedAt)}</td></tr>`,
+      html`<tr><td>${row.name}</td><td>${row.profile}</td><td>${row.seeds}</td><td>${row.threads ?? "n/a"}</td><td>${formatWallTime(row.wallSeconds)}</td><td>${formatTimestamp(row.finishedAt)}</td></tr>`,
   );
   const mixed = machine.filter(([, values]) => values.length > 1).map(([name]) => name);
   const mixedNote: SafeHtml | string = mixed.length > 0 ? html`<p class="aside">The results differ in ${listInProse(mixed)}; values are listed in the order of the table below, separated by |.</p>` : "";
@@ -84,6 +95,6 @@ ${mixedNote}
     body,
     figures: [],
     status: "ok",
-    summary: rows.length ? `${rows.length} results, total wall time ${formatWallTime(totalSeconds)}, on ${distinct(rows, (p) => p.cpuModel).join(" | ") || "an unknown CPU"}` : "no results",
+    summary: rows.length ? `${rows.length} ${rows.length === 1 ? "result" : "results"}, total wall time ${formatWallTime(totalSeconds)}, on ${distinct(rows, (p) => p.cpuModel).join(" | ") || "an unknown CPU"}` : "no results",
   };
 }

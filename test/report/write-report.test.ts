@@ -279,3 +279,19 @@ test("writeReport replaces earlier figures", async () => {
   assert.equal(existsSync(path.join(out, "figures", "landscape-1d.svg")), false);
   assert.ok(report.figureFiles.every((file) => existsSync(file)));
 });
+
+test("provenance shows the run's own threads", async () => {
+  const runs = copyFixture();
+  const transformer = readJson(runs, fixtureFiles.transformer);
+  transformer.config.threads = 7;
+  transformer.provenance.blasLibrary = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3";
+  writeJson(runs, fixtureFiles.transformer, transformer);
+  const degradation = readJson(runs, fixtureFiles.degradation);
+
+  const { html } = await buildReport(runs);
+  const provenanceHtml = sectionHtml(html, "provenance");
+
+  assert.ok(provenanceHtml.includes(`<td>transformer</td><td>quick</td><td>0, 1</td><td>7</td>`));
+  assert.ok(provenanceHtml.includes(`<td>degradation</td><td>quick</td><td>0, 1</td><td>${degradation.provenance.threads}</td>`));
+  assert.ok(provenanceHtml.includes("<th>BLAS</th><td>/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3</td>"));
+});
