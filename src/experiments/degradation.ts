@@ -4,7 +4,6 @@
 import { compareGroups, spread, type Experiment, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
 import { imageDatasetsFrom } from "./datasets.js";
-import { RunFolder } from "./run-folder.js";
 import { netName, trainNet, type EpochRecord } from "./trained-nets.js";
 
 export interface DegradationConfig {
@@ -90,7 +89,7 @@ export const degradation: Experiment<DegradationConfig, DegradationData> = {
   },
 
   async run(config, context) {
-    const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
+    const nets = context.folder.sibling(config.trainedNetsFolder);
     const runs: DegradationRun[] = [];
     const total = config.datasets.length * config.depths.length * 2 * config.seeds.length;
     for (const dataset of config.datasets) {

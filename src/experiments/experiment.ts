@@ -32,6 +32,11 @@ export interface ExperimentResult<Config, Data> {
   finishedAt: string;
   /** Wall time of this invocation; parts reused from an earlier run add nothing. */
   wallSeconds: number;
+  /**
+   * Seconds recorded by every part the result is built from, reused parts included; absent from
+   * results written before parts were tallied.
+   */
+  partSeconds?: number;
 }
 
 export interface Experiment<Config, Data> {

@@ -7,7 +7,6 @@ import { noGrad, tidy, type Tensor } from "../torch/index.js";
 import { experimentDataset, imageBatch, imageDatasetsFrom } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type Profile, type ExperimentOverrides, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
-import { RunFolder } from "./run-folder.js";
 import { initialNet, loadTrainedNet, netKey, trainNet, type NetSpec } from "./trained-nets.js";
 import type { CifarResNet } from "../models/index.js";
 import type { GradientNormSample } from "./training-callbacks.js";
@@ -74,7 +73,7 @@ export const gradients: Experiment<GradientsConfig, GradientsData> = {
   },
 
   async run(config, context) {
-    const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
+    const nets = context.folder.sibling(config.trainedNetsFolder);
     const { valid } = experimentDataset(config.dataset, config.recipe.trainLimit, config.recipe.validLimit);
     const images = imageBatch(valid, config.responseImages); // [N, 1, 28, 28]
 

@@ -8,7 +8,6 @@ import { F, manualSeed, noGrad, randn, tidy, zerosLike, type Tensor } from "../t
 import { experimentDataset, imageBatch, imageDatasetsFrom } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
-import { RunFolder } from "./run-folder.js";
 import { loadTrainedNet, netKey, trainNet } from "./trained-nets.js";
 
 export interface LandscapeConfig {
@@ -122,7 +121,7 @@ export const landscape: Experiment<LandscapeConfig, LandscapeData> = {
   },
 
   async run(config, context) {
-    const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
+    const nets = context.folder.sibling(config.trainedNetsFolder);
     const { train } = experimentDataset(config.dataset, config.recipe.trainLimit, config.recipe.validLimit);
     const images = imageBatch(train, config.lossImages); // [N, 1, 28, 28]
     const labels = train.labels.narrow(0, 0, images.shape[0]); // [N]

@@ -10,7 +10,6 @@ import { Mulberry32 } from "../data/index.js";
 import { experimentDataset, imageBatch, imageDatasetsFrom } from "./datasets.js";
 import { compareTwins, spread, yieldToEventLoop, type Experiment, type ExperimentOverrides, type Profile, type Spread, type TwinVerdict } from "./experiment.js";
 import { profileChoices, type Recipe } from "./profiles.js";
-import { RunFolder } from "./run-folder.js";
 import { loadTrainedNet, trainNet } from "./trained-nets.js";
 
 export interface LesionConfig {
@@ -75,7 +74,7 @@ export const lesion: Experiment<LesionConfig, LesionData> = {
   },
 
   async run(config, context) {
-    const nets = new RunFolder(`${context.folder.root}/../${config.trainedNetsFolder}`);
+    const nets = context.folder.sibling(config.trainedNetsFolder);
     const runs: LesionRun[] = [];
     for (const dataset of config.datasets) {
       const { valid } = experimentDataset(dataset, config.recipe.trainLimit, config.recipe.validLimit);

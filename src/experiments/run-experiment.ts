@@ -31,6 +31,7 @@ export async function runExperiment<C, D>(experiment: Experiment<C, D>, options:
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     wallSeconds,
+    partSeconds: folder.partSeconds,
   };
   const file = folder.writeResult(result);
   options.log(`${experiment.name} (${options.profile}): done in ${wallSeconds.toFixed(0)} s, ${file}`);

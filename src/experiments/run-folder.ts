@@ -6,10 +6,26 @@ import path from "node:path";
 
 export class RunFolder {
   readonly root: string;
+  /** Shared by a folder and its siblings, so one experiment's tally covers the trained nets it reads too. */
+  private readonly tally: { seconds: number };
 
-  constructor(root: string) {
+  constructor(root: string, tally = { seconds: 0 }) {
     this.root = path.resolve(root);
+    this.tally = tally;
     mkdirSync(path.join(this.root, "parts"), { recursive: true });
+  }
+
+  /** Opens a run folder beside this one (runs/PROFILE/NAME/ -> runs/PROFILE/OTHER/) that adds to the same tally. */
+  sibling(name: string): RunFolder {
+    return new RunFolder(path.join(this.root, "..", name), this.tally);
+  }
+
+  /**
+   * The seconds recorded by every part this folder and its siblings have handed out, reused or
+   * not: the computation behind the result, where the wall time counts this run alone.
+   */
+  get partSeconds(): number {
+    return this.tally.seconds;
   }
 
   /** File-system-safe form of a part key ("resnet-20/plain/seed-0" -> "resnet-20_plain_seed-0"). */
@@ -46,11 +62,13 @@ export class RunFolder {
   async part<T>(key: string, compute: () => Promise<T>): Promise<{ value: T; seconds: number; reused: boolean }> {
     if (this.hasPart(key)) {
       const saved = this.readPart<{ value: T; seconds: number }>(key);
+      this.tally.seconds += saved.seconds;
       return { ...saved, reused: true };
     }
     const started = performance.now();
     const value = await compute();
     const seconds = (performance.now() - started) / 1000;
+    this.tally.seconds += seconds;
     writeJsonAtomically(this.partPath(key), { value, seconds });
     rmSync(this.checkpointPath(key), { force: true });
     return { value, seconds, reused: false };

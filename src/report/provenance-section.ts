@@ -11,6 +11,8 @@ interface ProvenanceRow {
   seeds: string;
   finishedAt: string;
   wallSeconds: number;
+  /** Seconds recorded by the parts behind the result, reused ones included; undefined for older results. */
+  partSeconds: number | undefined;
   /** libtorch threads during the run: an experiment that sets its own count records it in its config. */
   threads: number | undefined;
   provenance: Partial<Provenance> | undefined;
@@ -25,7 +27,7 @@ function collectRows(results: RunResults): ProvenanceRow[] {
   const rows: ProvenanceRow[] = [];
   if (results.seedRecipe.status === "present") {
     const seed = results.seedRecipe.value;
-    rows.push({ name: "seed recipe", profile: "n/a", seeds: String(seed.recipe.seed), finishedAt: seed.finishedAt ?? "n/a", wallSeconds: seed.wallSeconds, threads: seed.provenance?.threads, provenance: seed.provenance });
+    rows.push({ name: "seed recipe", profile: "n/a", seeds: String(seed.recipe.seed), finishedAt: seed.finishedAt ?? "n/a", wallSeconds: seed.wallSeconds, partSeconds: undefined, threads: seed.provenance?.threads, provenance: seed.provenance });
   }
   const experiments = [results.degradation, results.depthSweep, results.gradients, results.lesion, results.landscape, results.shattered, results.transformer];
   for (const loaded of experiments) {
@@ -38,6 +40,7 @@ function collectRows(results: RunResults): ProvenanceRow[] {
       seeds: seedList(result.config),
       finishedAt: result.finishedAt,
       wallSeconds: result.wallSeconds,
+      partSeconds: result.partSeconds,
       threads: typeof threads === "number" ? threads : result.provenance?.threads,
       provenance: result.provenance,
     });
@@ -75,17 +78,17 @@ export function provenanceSection(results: RunResults, generatedAt: Date): Secti
   const machineRows = machine.map(([name, values]) => html`<tr><th>${name}</th><td>${values.length > 0 ? values.join(" | ") : "n/a"}</td></tr>`);
   const runRows = rows.map(
     (row) =>
-      html`<tr><td>${row.name}</td><td>${row.profile}</td><td>${row.seeds}</td><td>${row.threads ?? "n/a"}</td><td>${formatWallTime(row.wallSeconds)}</td><td>${formatTimestamp(row.finishedAt)}</td></tr>`,
+      html`<tr><td>${row.name}</td><td>${row.profile}</td><td>${row.seeds}</td><td>${row.threads ?? "n/a"}</td><td>${formatWallTime(row.wallSeconds)}</td><td>${row.partSeconds === undefined ? "n/a" : formatWallTime(row.partSeconds)}</td><td>${formatTimestamp(row.finishedAt)}</td></tr>`,
   );
   const mixed = machine.filter(([, values]) => values.length > 1).map(([name]) => name);
   const mixedNote: SafeHtml | string = mixed.length > 0 ? html`<p class="aside">The results differ in ${listInProse(mixed)}; values are listed in the order of the table below, separated by |.</p>` : "";
   const totalSeconds = rows.reduce((total, row) => total + (Number.isFinite(row.wallSeconds) ? row.wallSeconds : 0), 0);
 
   const body = rows.length
-    ? html`<p>Every measured number on this page comes from the result files of <code>${results.runsFolder}</code> (profile <code>${results.profile}</code>), read when the page was written at ${formatTimestamp(generatedAt.toISOString())}. Wall times count only the computation of that invocation; parts reused from an earlier run add nothing.</p>
+    ? html`<p>Every measured number on this page comes from the result files of <code>${results.runsFolder}</code> (profile <code>${results.profile}</code>), read when the page was written at ${formatTimestamp(generatedAt.toISOString())}. Wall times count only the computation of that invocation; parts reused from an earlier run add nothing. The time of a result's parts adds up the seconds recorded by every part it is built from, reused ones included, so results that read the same trained nets each count them.</p>
 <table class="provenance">${machineRows}</table>
 ${mixedNote}
-<table class="numbers"><thead><tr><th>result</th><th>profile</th><th>seeds</th><th>threads</th><th>wall time</th><th>finished</th></tr></thead><tbody>${runRows}</tbody></table>
+<table class="numbers"><thead><tr><th>result</th><th>profile</th><th>seeds</th><th>threads</th><th>wall time</th><th>time of its parts</th><th>finished</th></tr></thead><tbody>${runRows}</tbody></table>
 <p>Total wall time of these results: ${formatWallTime(totalSeconds)}.</p>`
     : html`<p>No result was found in <code>${results.runsFolder}</code>, so there is no machine to describe.</p>`;
   return {

@@ -107,6 +107,33 @@ test("shattered runs every depth and twin", async () => {
   }
 });
 
+test("run folder tallies reused parts", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "residual-lab-tally-"));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+  const first = new RunFolder(path.join(root, "quick", "first"));
+  await first.part("slow", async () => {
+    await pause();
+    return 1;
+  });
+  const recorded = first.readPart<{ seconds: number }>("slow").seconds;
+  assert.ok(recorded >= 0.025);
+  assert.equal(first.partSeconds, recorded);
+
+  const again = new RunFolder(path.join(root, "quick", "first"));
+  const { value, reused } = await again.part("slow", async () => 2);
+  assert.equal(value, 1);
+  assert.equal(reused, true);
+  assert.equal(again.partSeconds, recorded);
+
+  const sibling = again.sibling("nets");
+  assert.equal(sibling.root, path.join(root, "quick", "nets"));
+  await sibling.part("net", async () => {
+    await pause();
+    return 3;
+  });
+  assert.equal(again.partSeconds, recorded + sibling.readPart<{ seconds: number }>("net").seconds);
+});
+
 test("plain twin has the residual net's parameters", () => {
   manualSeed(3);
   const residual = new CifarResNet({ depth: 20 });

@@ -295,3 +295,17 @@ test("provenance shows the run's own threads", async () => {
   assert.ok(provenanceHtml.includes(`<td>degradation</td><td>quick</td><td>0, 1</td><td>${degradation.provenance.threads}</td>`));
   assert.ok(provenanceHtml.includes("<th>BLAS</th><td>/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3</td>"));
 });
+
+test("provenance shows the time of each result's parts", async () => {
+  const runs = copyFixture();
+  const degradation = readJson(runs, fixtureFiles.degradation);
+  degradation.partSeconds = 23_257;
+  writeJson(runs, fixtureFiles.degradation, degradation);
+
+  const { html } = await buildReport(runs);
+
+  const provenanceHtml = sectionHtml(html, "provenance");
+  assert.ok(provenanceHtml.includes("<th>time of its parts</th>"));
+  assert.ok(provenanceHtml.includes("<td>6 h 28 min</td>"), "the degradation row's part time");
+  assert.ok(provenanceHtml.includes("<td>n/a</td>"), "results written before parts were tallied");
+});
