@@ -38,7 +38,8 @@ function checkResNetDepths(depths: number[] | undefined, names: string[]): void 
   const users = names.filter((name) => resNetExperiments.has(name));
   const invalid = (depths ?? []).filter((depth) => depth < 8 || (depth - 2) % 6 !== 0);
   if (users.length > 0 && invalid.length > 0) {
-    throw new UsageError(`--depths: ${users.join(", ")} train ResNets of 6n+2 layers (8, 14, 20, 26, 32, 44, 56, 110, ...); got ${invalid.join(", ")}`);
+    const verb = users.length === 1 ? "trains" : "train";
+    throw new UsageError(`--depths: ${users.join(", ")} ${verb} ResNets of 6n+2 layers (8, 14, 20, 26, 32, 44, 56, 110, ...); got ${invalid.join(", ")}`);
   }
 }
 

@@ -6,8 +6,8 @@ import { UsageError } from "../../src/cli/usage-error.js";
 import { degradation, gradients } from "../../src/experiments/index.js";
 
 test("ResNet experiments reject depths that are not 6n+2", () => {
-  assert.throws(() => parseExperimentFlags(["degradation", "--depths", "20,10"]), (error: Error) => error instanceof UsageError && /--depths: degradation train ResNets of 6n\+2 layers .*got 10/.test(error.message));
-  assert.throws(() => parseExperimentFlags(["all", "--depths", "2"]), /got 2/);
+  assert.throws(() => parseExperimentFlags(["degradation", "--depths", "20,10"]), (error: Error) => error instanceof UsageError && /--depths: degradation trains ResNets of 6n\+2 layers .*got 10/.test(error.message));
+  assert.throws(() => parseExperimentFlags(["all", "--depths", "2"]), /lesion, landscape train ResNets .*got 2/);
   assert.deepEqual(parseExperimentFlags(["degradation", "--depths", "8,20,56"]).overrides.depths, [8, 20, 56]);
 });
 
