@@ -43,6 +43,25 @@ function checkResNetDepths(depths: number[] | undefined, names: string[]): void 
   }
 }
 
+/** Describes what an experiment reads from --datasets, for the error when none of the names fits. */
+function datasetsReadBy(name: string): string {
+  if (resNetExperiments.has(name)) return "reads mnist, fashion-mnist or a folder of IDX files";
+  if (name === "transformer") return `reads ${transformerTaskNames.join(" or ")}`;
+  return "reads no dataset";
+}
+
+/**
+ * Rejects a dataset that none of the named experiments reads, before anything trains: the
+ * experiment would skip it and fall back to its profile's datasets. `all` takes both kinds.
+ */
+function checkDatasetsFit(datasets: string[] | undefined, names: string[]): void {
+  for (const item of datasets ?? []) {
+    const isTask = (transformerTaskNames as readonly string[]).includes(item);
+    const readers = names.filter((name) => (isTask ? name === "transformer" : resNetExperiments.has(name)));
+    if (readers.length === 0) throw new UsageError(`--datasets: ${names.join(", ")} ${names.map(datasetsReadBy).join("; ")}, not '${item}'`);
+  }
+}
+
 /** Reads --datasets: known names, or IDX folders that exist. */
 function datasetList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -89,6 +108,7 @@ export function parseExperimentFlags(args: string[]): ExperimentSettings {
     depths: integerList(values.depths, "--depths", positiveInteger),
   };
   checkResNetDepths(overrides.depths, names);
+  checkDatasetsFit(overrides.datasets, names);
   return {
     names,
     profile: oneOf(values.profile, ["quick", "full"] as const, "--profile") ?? "quick",

@@ -21,10 +21,12 @@ export async function reportCommand(args: string[]): Promise<void> {
   const profile = oneOf(values.profile, ["quick", "full"] as const, "--profile") ?? "quick";
   const runsFolder = path.resolve(positionals[0] ?? "runs");
   // A missing folder is a typo or a run not yet made; an empty report would hide that.
-  if (!existsSync(runsFolder) || !statSync(runsFolder).isDirectory()) {
+  if (!existsSync(runsFolder)) {
     throw new UsageError(`report: run folder ${runsFolder} not found; run 'residual-lab start' or 'residual-lab experiment all' first`);
   }
+  if (!statSync(runsFolder).isDirectory()) throw new UsageError(`report: ${runsFolder} is not a folder; give the folder that holds the runs`);
   const outFolder = path.resolve(values.out ?? "report");
+  if (existsSync(outFolder) && !statSync(outFolder).isDirectory()) throw new UsageError(`report: --out ${outFolder} is not a folder; give a folder for the page and its figures`);
 
   const report = await writeReport(runsFolder, outFolder, { profile });
 

@@ -52,7 +52,12 @@ export class RunFolder {
   }
 
   readPart<T>(key: string): T {
-    return JSON.parse(readFileSync(this.partPath(key), "utf8")) as T;
+    const file = this.partPath(key);
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as T;
+    } catch (error) {
+      throw new Error(`run folder part ${file} is unreadable (${(error as Error).message}); delete it and the run computes that part again`);
+    }
   }
 
   /**

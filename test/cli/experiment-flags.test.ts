@@ -22,6 +22,13 @@ test("datasets must be known names or folders", () => {
   assert.deepEqual(parseExperimentFlags(["all", "--datasets", "fashion-mnist,sorting"]).overrides.datasets, ["fashion-mnist", "sorting"]);
 });
 
+test("datasets must suit the named experiment", () => {
+  assert.throws(() => parseExperimentFlags(["lesion", "--datasets", "sorting"]), /--datasets: lesion reads mnist, fashion-mnist or a folder of IDX files, not 'sorting'/);
+  assert.throws(() => parseExperimentFlags(["transformer", "--datasets", "mnist"]), /--datasets: transformer reads sorting or devils-dictionary, not 'mnist'/);
+  assert.throws(() => parseExperimentFlags(["shattered", "--datasets", "fashion-mnist"]), /--datasets: shattered reads no dataset/);
+  assert.deepEqual(parseExperimentFlags(["transformer", "--datasets", "devils-dictionary"]).overrides.datasets, ["devils-dictionary"]);
+});
+
 test("ResNet experiments skip transformer task names", () => {
   assert.deepEqual(degradation.configFor("quick", { datasets: ["fashion-mnist", "sorting"] }).datasets, ["fashion-mnist"]);
   assert.deepEqual(degradation.configFor("quick", { datasets: ["sorting"] }).datasets, ["mnist", "fashion-mnist"]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -132,6 +132,15 @@ test("run folder tallies reused parts", async () => {
     return 3;
   });
   assert.equal(again.partSeconds, recorded + sibling.readPart<{ seconds: number }>("net").seconds);
+});
+
+test("unreadable part names its file", async () => {
+  const folder = new RunFolder(mkdtempSync(path.join(os.tmpdir(), "residual-lab-corrupt-")));
+  await folder.part("net", async () => 1);
+  writeFileSync(folder.partPath("net"), "{not json");
+
+  await assert.rejects(folder.part("net", async () => 2), (error: Error) => error.message.includes(folder.partPath("net")) && /delete it/.test(error.message));
+  assert.equal(readFileSync(folder.partPath("net"), "utf8"), "{not json");
 });
 
 test("plain twin has the residual net's parameters", () => {

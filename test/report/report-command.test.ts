@@ -41,6 +41,18 @@ test("report command rejects bad arguments", () => {
   assert.match(twoFolders.stderr, /report: expected at most one run folder, got 2/);
 });
 
+test("report command rejects files for folders", () => {
+  const file = path.join(projectRoot, "package.json");
+
+  const fileAsRuns = runReport([file]);
+  assert.equal(fileAsRuns.status, 2);
+  assert.equal(fileAsRuns.stderr, `residual-lab: report: ${file} is not a folder; give the folder that holds the runs\n`);
+
+  const fileAsOut = runReport([fixtureRunFolder, "--out", file]);
+  assert.equal(fileAsOut.status, 2);
+  assert.equal(fileAsOut.stderr, `residual-lab: report: --out ${file} is not a folder; give a folder for the page and its figures\n`);
+});
+
 test("report command help names its options", () => {
   const result = runReport(["--help"]);
 
