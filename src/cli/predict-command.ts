@@ -20,8 +20,15 @@ Options:
 
 /** Reads an IMAGE argument: FILE:INDEX names an IDX record unless a file has that exact name. */
 export function parseImageArgument(argument: string): ImageInput {
+  if (existsSync(argument)) return argument;
   const record = /^(.+):(\d+)$/.exec(argument);
-  if (record && !existsSync(argument)) return { idxFile: record[1], index: Number(record[2]) };
+  if (record) return { idxFile: record[1], index: Number(record[2]) };
+
+  // A file before the last colon means the rest was meant as a record index.
+  const colon = argument.lastIndexOf(":");
+  if (colon > 0 && existsSync(argument.slice(0, colon))) {
+    throw new UsageError(`predict: ${argument}: INDEX must be a record number counting from 0, got '${argument.slice(colon + 1)}'`);
+  }
   return argument;
 }
 

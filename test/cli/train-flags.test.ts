@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { parseImageArgument, parsePredictFlags } from "../../src/cli/predict-command.js";
 import { parseTrainFlags, resumeKey } from "../../src/cli/train-command.js";
 import { besideCheckpoint } from "../../src/cli/train-features.js";
@@ -69,4 +70,7 @@ test("predict arguments and images", () => {
   assert.throws(() => parsePredictFlags(["--model", "m.safetensors"]), /missing IMAGE/);
   assert.deepEqual(parseImageArgument("t10k-images-idx3-ubyte.gz:7"), { idxFile: "t10k-images-idx3-ubyte.gz", index: 7 });
   assert.equal(parseImageArgument("digit.png"), "digit.png");
+  const thisFile = fileURLToPath(import.meta.url);
+  assert.throws(() => parseImageArgument(`${thisFile}:-1`), /INDEX must be a record number counting from 0, got '-1'/);
+  assert.throws(() => parseImageArgument(`${thisFile}:abc`), /got 'abc'/);
 });
