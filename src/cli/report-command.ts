@@ -35,4 +35,10 @@ export async function reportCommand(args: string[]): Promise<void> {
     process.stderr.write(`${section.label}: ${section.summary}\n`);
   }
   process.stdout.write(`${report.indexFile}\n`);
+
+  // The page is written either way, but a script must be able to tell that it has holes.
+  const unreadable = report.sections.filter((section) => section.status === "unreadable");
+  if (unreadable.length > 0) {
+    throw new Error(`report: could not read the result of ${unreadable.map((section) => section.label).join(", ")}; the page marks them`);
+  }
 }

@@ -1,10 +1,10 @@
 // `residual-lab report` end to end: the compiled command on the fixture run folder.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { fixtureRunFolder, outputFolder, projectRoot } from "./report-fixture.js";
+import { copyFixture, fixtureFiles, fixtureRunFolder, outputFolder, projectRoot } from "./report-fixture.js";
 
 const main = path.join(projectRoot, "dist", "src", "cli", "main.js");
 
@@ -39,6 +39,18 @@ test("report command rejects bad arguments", () => {
   const twoFolders = runReport(["a", "b"]);
   assert.equal(twoFolders.status, 2);
   assert.match(twoFolders.stderr, /report: expected at most one run folder, got 2/);
+});
+
+test("report command fails on unreadable results", () => {
+  const runs = copyFixture();
+  writeFileSync(path.join(runs, fixtureFiles.degradation), "{not json");
+  const out = outputFolder();
+
+  const result = runReport([runs, "--out", out]);
+
+  assert.equal(result.status, 1);
+  assert.ok(existsSync(path.join(out, "index.html")));
+  assert.match(result.stderr, /residual-lab: report: could not read the result of Degradation; the page marks them\n$/);
 });
 
 test("report command rejects files for folders", () => {
