@@ -9,7 +9,8 @@ export const reportHelp = `Usage: residual-lab report [RUN_DIR] [options]
 Writes the report "Why residual connections?" from the results in RUN_DIR (default: runs):
 OUT/index.html, one self-contained page that needs no network, and OUT/figures/NAME.svg for
 each figure. An experiment without a result gets a "not run" note with the command that runs
-it. Prints the path of index.html on stdout and each section's conclusion on stderr.
+it. Prints the path of index.html on stdout and each section's conclusion on stderr. A result
+file that cannot be read is marked on the page, and the command then exits with status 1.
 
 Options:
   --profile NAME   which profile's results to read: quick (default) or full
