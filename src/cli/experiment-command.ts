@@ -2,7 +2,7 @@
 import path from "node:path";
 import { experiments, findExperiment, runExperiment, type ExperimentOverrides, type Profile } from "../experiments/index.js";
 import { isDatasetName } from "../data/index.js";
-import { transformerTaskNames } from "../experiments/transformer-tasks.js";
+import { isTransformerTaskName, transformerTaskNames } from "../experiments/transformer-tasks.js";
 import { defaultThreadCount, setNumThreads } from "../torch/index.js";
 import { nonNegativeInteger, oneOf, parseFlags, positiveInteger, UsageError } from "./usage-error.js";
 
@@ -56,7 +56,7 @@ function datasetsReadBy(name: string): string {
  */
 function checkDatasetsFit(datasets: string[] | undefined, names: string[]): void {
   for (const item of datasets ?? []) {
-    const isTask = (transformerTaskNames as readonly string[]).includes(item);
+    const isTask = isTransformerTaskName(item);
     const readers = names.filter((name) => (isTask ? name === "transformer" : resNetExperiments.has(name)));
     if (readers.length === 0) throw new UsageError(`--datasets: ${names.join(", ")} ${names.map(datasetsReadBy).join("; ")}, not '${item}'`);
   }
@@ -68,7 +68,7 @@ function datasetList(value: string | undefined): string[] | undefined {
   const items = value.split(",").map((item) => item.trim());
   for (const item of items) {
     if (item === "") throw new UsageError(`--datasets has an empty entry: '${value}'`);
-    if (!isDatasetName(item) && !(transformerTaskNames as readonly string[]).includes(item)) {
+    if (!isDatasetName(item) && !isTransformerTaskName(item)) {
       throw new UsageError(`--datasets: '${item}' is neither mnist, fashion-mnist, ${transformerTaskNames.join(", ")} nor a folder of IDX files`);
     }
   }

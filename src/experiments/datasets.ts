@@ -1,7 +1,7 @@
 // Datasets for experiments, loaded once per process: every experiment of a run shares them.
 import { loadDatasetByName, type DatasetSplits } from "../data/index.js";
 import type { Tensor } from "../torch/index.js";
-import { transformerTaskNames } from "./transformer-tasks.js";
+import { isTransformerTaskName } from "./transformer-tasks.js";
 
 const loaded = new Map<string, DatasetSplits>();
 
@@ -11,7 +11,7 @@ const loaded = new Map<string, DatasetSplits>();
  * image data set is left.
  */
 export function imageDatasetsFrom(names: string[] | undefined, fallback: string[]): string[] {
-  const images = (names ?? []).filter((name) => !(transformerTaskNames as readonly string[]).includes(name));
+  const images = (names ?? []).filter((name) => !isTransformerTaskName(name));
   return images.length > 0 ? images : fallback;
 }
 

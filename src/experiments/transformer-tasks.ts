@@ -10,6 +10,11 @@ import type { Tensor } from "../torch/index.js";
 export const transformerTaskNames = ["sorting", "devils-dictionary"] as const;
 export type TransformerTaskName = (typeof transformerTaskNames)[number];
 
+/** Tells a Transformer task name from an image dataset name. */
+export function isTransformerTaskName(name: string): name is TransformerTaskName {
+  return (transformerTaskNames as readonly string[]).includes(name);
+}
+
 export interface SortingTaskOptions {
   /** Digits per sequence. */
   length: number;

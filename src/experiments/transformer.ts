@@ -8,7 +8,7 @@ import { defaultDevilsDictionaryFolder, hasDevilsDictionary } from "../data/devi
 import { getNumThreads, setNumThreads } from "../torch/index.js";
 import { compareGroups, spread, type Experiment, type ExperimentContext, type ExperimentOverrides, type Profile, type Spread } from "./experiment.js";
 import { buildTransformer, measureStream, trainTransformer, type StreamRanks, type TransformerModelConfig, type TransformerRun, type TransformerTrainingConfig } from "./transformer-training.js";
-import { devilsDictionaryTask, probeInputs, sortingTask, transformerTaskNames, type SequenceTask, type SortingTaskOptions, type TextTaskOptions, type TransformerTaskName } from "./transformer-tasks.js";
+import { devilsDictionaryTask, isTransformerTaskName, probeInputs, sortingTask, type SequenceTask, type SortingTaskOptions, type TextTaskOptions, type TransformerTaskName } from "./transformer-tasks.js";
 
 export interface TransformerExperimentConfig {
   tasks: TransformerTaskName[];
@@ -139,7 +139,7 @@ const profiles: Record<Profile, Omit<TransformerExperimentConfig, "seeds">> = {
  * task name keeps the profile's tasks.
  */
 function tasksFrom(names: string[] | undefined, fallback: TransformerTaskName[]): TransformerTaskName[] {
-  const chosen = (names ?? []).filter((name): name is TransformerTaskName => (transformerTaskNames as readonly string[]).includes(name));
+  const chosen = (names ?? []).filter(isTransformerTaskName);
   return chosen.length > 0 ? [...new Set(chosen)] : fallback;
 }
 
